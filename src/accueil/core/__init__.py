@@ -1,0 +1,1 @@
+"""Core: configuration, database, errors, logging and text utilities shared by every package."""

@@ -1,0 +1,90 @@
+"""The app factory: builds the FastAPI application from Settings and mounts every package's routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
+from swagger_ui_bundle import swagger_ui_path
+
+from accueil import __version__
+from accueil.bootstrap import prepare_database
+from accueil.conversations import api as conversations_api
+from accueil.conversations import views as conversations_views
+from accueil.core.config import Settings
+from accueil.core.database import make_engine, make_sessionmaker
+from accueil.core.logging import configure_logging
+from accueil.identity import api as identity_api
+from accueil.identity import views as identity_views
+from accueil.referential import api as referential_api
+from accueil.referential import views as referential_views
+from accueil.web import views as web_views
+from accueil.web.errors import install_error_handlers
+from accueil.web.middleware import BodySizeLimit, SecurityAndCsrf
+from accueil.web.ratelimit import make_rate_limiter
+from accueil.web.templating import PACKAGE_DIR, make_templates
+
+OPENAPI_TAGS = [
+    {"name": "santé", "description": "Sondes de vie et de disponibilité."},
+    {"name": "identité", "description": "Connexion, utilisateurs, rôles, journal d'audit."},
+    {"name": "référentiel", "description": "Publics, organisations, composants, matrice de déploiement."},
+    {"name": "conversations", "description": "Conversations, messages et événements de tous les canaux."},
+]
+
+
+def create_app(settings: Settings | None = None, *, prepare: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    if prepare:
+        prepare_database(settings, engine)
+
+    app = FastAPI(
+        title="accueil",
+        version=__version__,
+        description="API de la plateforme omnicanale de relation de service accueil.",
+        openapi_tags=OPENAPI_TAGS,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.templates = make_templates()
+    app.state.rate_limiter = make_rate_limiter(settings.redis_url)
+    app.state.extra_nav = []
+
+    install_error_handlers(app)
+    app.add_middleware(SecurityAndCsrf, secret=settings.secret_key, secure_cookie=settings.cookie_secure)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="accueil — API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    for router in (
+        web_views.router,
+        identity_api.router,
+        identity_views.router,
+        referential_api.router,
+        referential_views.router,
+        conversations_api.router,
+        conversations_views.router,
+    ):
+        app.include_router(router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for `uvicorn --factory accueil.web.app:app_from_env` (several workers)."""
+    return create_app(Settings())
