@@ -3,7 +3,7 @@
 set -euo pipefail
 list="$1"
 [ -f "$list" ] || exit 0
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^\s*$/d' "$list")
+mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' "$list")
 [ "${#wanted[@]}" -gt 0 ] || exit 0
 missing=()
 for pkg in "${wanted[@]}"; do

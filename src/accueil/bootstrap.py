@@ -17,6 +17,9 @@ from accueil.core.database import make_sessionmaker
 from accueil.core.migrate import exclusive_lock, upgrade
 from accueil.identity.models import User
 from accueil.identity.service import UserInput, create_user
+from accueil.knowledge.indexing import index_pending_in_background
+from accueil.knowledge.loader import seed_demo_kb
+from accueil.knowledge.parameters import load_parameters
 from accueil.referential.seed import seed_referential
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,10 @@ def prepare_database(settings: Settings, engine: Engine, *, demo: bool | None = 
         if settings.demo_data if demo is None else demo:
             added["users"] = seed_demo_users(session)
             added["conversations"] = seed_demo_conversations(session)
+            kb_parameters = load_parameters(settings.kb_parameters_file)  # embeddings take seconds: outside tests,
+            added["kb_articles"] = seed_demo_kb(session, parameters=kb_parameters, index=settings.environment == "test")
+    if "kb_articles" in added and settings.environment != "test":  # the demo articles are indexed after start-up
+        index_pending_in_background(engine, lock_dir, parameters=kb_parameters)
     log.info("database ready", extra={"added": added})
     return added
 

@@ -9,9 +9,15 @@ from typing import Annotated
 
 import typer
 
+from accueil.assistant.cli import chat as chat_command
+from accueil.assistant.cli import test_app
 from accueil.core.config import Settings
 from accueil.core.database import make_engine, make_sessionmaker
 from accueil.core.errors import DomainError
+from accueil.knowledge import cli as _knowledge_cli  # noqa: F401  (registers the content commands on kb_app)
+from accueil.knowledge.search.cli import kb_app
+from accueil.livechat.cli import livechat_app
+from accueil.understanding.cli import nlu_app
 
 app = typer.Typer(
     help="accueil : plateforme omnicanale de relation de service.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -20,6 +26,11 @@ users_app = typer.Typer(help="Gestion des utilisateurs.", no_args_is_help=True)
 db_app = typer.Typer(help="Base de données : migrations et données.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
+app.add_typer(test_app, name="test")
+app.command("chat")(chat_command)
+app.add_typer(nlu_app, name="nlu")
+app.add_typer(livechat_app, name="livechat")
+app.add_typer(kb_app, name="kb")
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     port: int = 8000
     cookie_secure: bool = False
     session_hours: int = 12
+    actor_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     max_body_bytes: int = 1_000_000

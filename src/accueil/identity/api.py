@@ -81,6 +81,7 @@ def login_token(body: LoginIn, session: SessionDep, settings: SettingsDep) -> To
 def logout_token(request: Request, session: SessionDep) -> None:
     token, _ = session_token(request)
     identity.close_session(session, token)
+    request.app.state.actor_cache.drop(token)
 
 
 @router.get("/me", response_model=MeOut)
@@ -111,7 +112,8 @@ def get_user(user_id: int, session: SessionDep, actor: AdminActor) -> UserOut:
 
 
 @router.put("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserIn, session: SessionDep, actor: AdminActor) -> UserOut:
+def update_user(request: Request, user_id: int, body: UserIn, session: SessionDep, actor: AdminActor) -> UserOut:
+    request.app.state.actor_cache.clear()
     return user_out(session, identity.update_user(session, user_id, _as_input(body), actor=actor))
 
 

@@ -120,6 +120,7 @@ async def update_user_submit(request: Request, user_id: int, session: SessionDep
     data, values = await _read_user_form(request)
     try:
         identity.update_user(session, user_id, data, actor=actor)
+        request.app.state.actor_cache.clear()
     except (InvalidInput, Conflict) as exc:
         return render(
             request,

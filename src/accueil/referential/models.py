@@ -55,5 +55,5 @@ class Deployment(Base):
     live_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    component: Mapped[Component] = relationship(lazy="joined")
-    public: Mapped[Public] = relationship(lazy="joined")
+    component: Mapped[Component] = relationship(lazy="select")
+    public: Mapped[Public] = relationship(lazy="select")

@@ -180,21 +180,24 @@ class Matrix:
 
 
 def deployment_matrix(session: Session) -> Matrix:
-    publics = list_publics(session)
-    deployments = session.scalars(select(Deployment)).all()
-    by_key = {(d.component_code, d.public_code): d for d in deployments}
+    publics = session.execute(select(Public.code, Public.name, Public.group_name).order_by(Public.position)).all()
+    rows_raw = session.execute(
+        select(Deployment.component_code, Deployment.public_code, Deployment.status, Deployment.planned_year)
+    ).all()
+    by_key = {(c, p): (status, year) for c, p, status, year in rows_raw}
+    components = session.execute(select(Component.code, Component.name, Component.kind).order_by(Component.position))
     rows = []
-    for component in list_components(session):
+    for code, name, kind in components:
         cells: dict[str, Cell] = {}
-        for public in publics:
-            dep = by_key.get((component.code, public.code))
-            status = DeploymentStatus(dep.status) if dep else DeploymentStatus.A_PREVOIR
-            label = status.label + (f" ({dep.planned_year})" if dep and dep.planned_year else "")
-            cells[public.code] = Cell(status=status.value, label=label, planned_year=dep.planned_year if dep else None)
+        for public_code, _, _ in publics:
+            status_raw, year = by_key.get((code, public_code), (DeploymentStatus.A_PREVOIR.value, None))
+            status = DeploymentStatus(status_raw)
+            label = status.label + (f" ({year})" if year else "")
+            cells[public_code] = Cell(status=status.value, label=label, planned_year=year)
         live = sum(1 for c in cells.values() if c.status == DeploymentStatus.EN_PRODUCTION)
         planned = sum(1 for c in cells.values() if c.status == DeploymentStatus.PREVUE)
-        rows.append(MatrixRow(component.code, component.name, component.kind, cells, live, planned, len(publics)))
-    return Matrix([(p.code, p.name, p.group_name) for p in publics], rows, GOAL_YEAR)
+        rows.append(MatrixRow(code, name, kind, cells, live, planned, len(publics)))
+    return Matrix([(c, n, g) for c, n, g in publics], rows, GOAL_YEAR)
 
 
 def set_deployment(

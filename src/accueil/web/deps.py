@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -45,8 +45,13 @@ def session_token(request: Request) -> tuple[str | None, bool]:
 
 def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     token, _ = session_token(request)
-    user = resolve_session(session, token)
-    actor = actor_for(session, user) if user is not None else None
+    cache = request.app.state.actor_cache
+    actor = cache.get(token) if token else None
+    if actor is None:
+        user = resolve_session(session, token)
+        actor = actor_for(session, user) if user is not None else None
+        if actor is not None and token:
+            cache.put(token, actor)
     request.state.actor = actor
     return actor
 
@@ -54,7 +59,7 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
-def current_actor(request: Request, actor: OptionalActor) -> Actor:
+async def current_actor(request: Request, actor: OptionalActor) -> Actor:
     if actor is None:
         if request.url.path.startswith("/api/"):
             raise Unauthenticated()
@@ -65,8 +70,8 @@ def current_actor(request: Request, actor: OptionalActor) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def require_roles(*roles: str) -> Callable[[Actor], Actor]:
-    def dependency(actor: CurrentActor) -> Actor:
+def require_roles(*roles: str) -> Callable[[Actor], Awaitable[Actor]]:
+    async def dependency(actor: CurrentActor) -> Actor:
         if not actor.has_role(*roles):
             raise Forbidden()
         return actor
@@ -98,8 +103,8 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "inconnu"
 
 
-def rate_limit(bucket: str, per_minute: int | None = None) -> Callable[[Request], None]:
-    def dependency(request: Request) -> None:
+def rate_limit(bucket: str, per_minute: int | None = None) -> Callable[[Request], Awaitable[None]]:
+    async def dependency(request: Request) -> None:
         settings: Settings = request.app.state.settings
         limit = per_minute or settings.rate_limit_per_minute
         if not request.app.state.rate_limiter.hit(f"{bucket}:{client_ip(request)}", limit):

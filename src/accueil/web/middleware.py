@@ -35,6 +35,9 @@ _DOCS_HEADERS = [h for h in _SECURITY_HEADERS if h[0] != b"content-security-poli
 ]
 
 
+_UPLOAD_PATHS = ("/api/v1/kb/import", "/api/v1/kb/documents", "/kb/documents")  # imports: 20 times the limit
+
+
 class BodySizeLimit:
     """Reject bodies above `max_bytes` with a French 413, without reading them whole."""
 
@@ -47,7 +50,7 @@ class BodySizeLimit:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        limit = self.max_bytes * (20 if scope["path"].startswith("/api/v1/kb/import") else 1)
+        limit = self.max_bytes * (20 if scope["path"].startswith(_UPLOAD_PATHS) else 1)
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(send)
             return

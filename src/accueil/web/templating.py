@@ -19,15 +19,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 def _template_dirs() -> list[str]:
     dirs = [str(PACKAGE_DIR / "web" / "templates")]
     dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/templates") if p.parent.name != "web")
+    dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/*/templates"))  # sub-packages (knowledge/search...)
     return dirs
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(*, auto_reload: bool = True) -> Jinja2Templates:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
     )
     env.globals["role_labels"] = {role.value: label for role, label in ROLE_LABELS.items()}
     env.filters["datetime_fr"] = lambda value: value.strftime("%d/%m/%Y %H:%M") if value else ""

@@ -103,6 +103,7 @@ def login_submit(
 @router.post("/deconnexion", dependencies=[Depends(csrf_protect)])
 def logout(request: Request, session: SessionDep) -> Response:
     identity.close_session(session, request.cookies.get(SESSION_COOKIE))
+    request.app.state.actor_cache.drop(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

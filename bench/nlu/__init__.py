@@ -1,0 +1,1 @@
+"""Benchmarks of the understanding engine (intent detection, out of scope, speed)."""
