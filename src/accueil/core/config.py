@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     demo_data: bool = True
     kb_parameters_file: Path | None = None
     nlu_model_dir: Path | None = None
+    nlu_max_accuracy_drop: float = Field(default=0.01, ge=0, le=1)
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
