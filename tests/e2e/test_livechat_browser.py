@@ -23,7 +23,7 @@ from accueil.core.config import Settings
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]  # fmt: skip
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_escalation_console_rating_archive(server: tuple[Server, Path]) -> None:
         agent = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
         usager = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
         for page in (agent, usager):
-            page.set_default_timeout(15_000)
+            page.set_default_timeout(45_000)
 
         # the agent of the national Cesu centre opens the console and becomes available
         agent.goto(f"{app.base}/connexion?suivant=/console")
