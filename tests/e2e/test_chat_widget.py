@@ -66,7 +66,7 @@ def test_widget_end_to_end(server: tuple[str, Path]) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(45_000)
         page.goto(f"{base}/demo?public=RG")
         launcher = page.get_by_role("button", name="Une question ?")
         launcher.click()
