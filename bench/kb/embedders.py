@@ -22,6 +22,8 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.weak_below, self.noise_below = inner.weak_below, inner.noise_below
+        self.duplicate_above = inner.duplicate_above
         self.path = cache_dir / f"{inner.name}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         self.embed_seconds = 0.0

@@ -104,7 +104,7 @@ def run_bm25(
     retriever = bm25s.BM25()
     retriever.index([tokenize(f"{d.title}\n{d.text}") for d in docs], show_progress=False)
     vocab = set(retriever.vocab_dict)
-    ranked = []
+    ranked: list[list[str]] = []
     for question in questions:
         tokens = [t for t in tokenize(question.text) if t in vocab]
         if not tokens:

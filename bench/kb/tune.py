@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.kb.tune --model e5
 
 Indexes once, prints where the best cosine of real and off-topic questions falls (the model's `weak_below`), then
-varies the query-time knobs: BM25 title weight, RRF weights (lexical, dense). Prints one line per setting.
+varies the query-time knobs: BM25 title weight, the share of the index a query may match before only its rarest
+phrases drive it, RRF weights (lexical, dense). Prints one line per setting.
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ def main() -> None:
             ranked, _ = harness.run_service(engine, questions, group_of, mode="lexical")
             print(f"lexical title_weight={title_weight}", harness.score(ranked, questions).as_dict(), flush=True)
         lexical.TITLE_WEIGHT = 2.0
+        shares = dict(lexical.MATCH_BUDGET_SHARE)
+        for share in (100.0, 0.2, 0.1):  # 100: never selective
+            lexical.MATCH_BUDGET_SHARE = {"sqlite": share}
+            for mode in ("lexical", "hybrid"):
+                ranked, took = harness.run_service(engine, questions, group_of, mode=mode)
+                scores = harness.score(ranked, questions).as_dict()
+                print(f"{mode} match_budget_share={share}", scores, harness.percentiles(took), flush=True)
+        lexical.MATCH_BUDGET_SHARE = shares
         for lex_w, dense_w in itertools.product((1.0,), (0.5, 1.0, 1.5, 2.0)):
             service.LEXICAL_WEIGHT, service.DENSE_WEIGHT = lex_w, dense_w
             ranked, _ = harness.run_service(engine, questions, group_of, mode="hybrid")

@@ -16,9 +16,11 @@ import os
 import platform
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from accueil.identity import service as identity
 from accueil.identity.models import User
 from accueil.livechat import usager
 from accueil.livechat.tokens import usager_token
+from accueil.livechat.tx import run_tx
 from accueil.routing import accept, load_policy, set_presence, touch
 from bench.livechat.servers import Server, always_open_routing, free_port, server_env
 
@@ -101,26 +104,33 @@ def seed(settings: Settings, n_agents: int, n_usagers: int) -> tuple[list[dict[s
             )  # fmt: skip
             token, _ = identity.open_session(session, user, hours=2)
             set_presence(session, user.id, "pause", now=utcnow())
-            agents.append({"user_id": user.id, "token": token, "conversations": []})
+            agents.append({"user_id": user.id, "token": token})
     usagers: list[dict[str, Any]] = []
-    for start in range(0, n_usagers, 10):  # small transactions: the session stays small, flushes stay cheap
-        with factory.begin() as session:
-            actors = {a["user_id"]: identity.actor_for(session, session.get(User, a["user_id"])) for a in agents}
-            for n in range(start, min(n_usagers, start + 10)):
-                conversation, _ = usager.start_direct(
-                    session, public_code="RG", skill="attestations", organisation_code="URS_IDF",
-                    text=f"usager {n}", usager_ref=None, policy=policy, now=utcnow(),
-                )  # fmt: skip
-                agent = agents[n % n_agents]
-                accept(session, conversation.id, agent=actors[agent["user_id"]], now=utcnow())
-                agent["conversations"].append(conversation.id)
-                usagers.append(
-                    {
-                        "conversation_id": conversation.id,
-                        "token": usager_token(settings.secret_key, conversation.public_id),
-                        "agent": n % n_agents,
-                    }
-                )
+
+    def fill(session: Any, start: int) -> list[dict[str, Any]]:
+        """Ten conversations per transaction: the session stays small and flushes stay cheap."""
+        made = []
+        for n in range(start, min(n_usagers, start + 10)):
+            conversation, _ = usager.start_direct(
+                session, public_code="RG", skill="attestations", organisation_code="URS_IDF",
+                text=f"usager {n}", usager_ref=None, policy=policy, now=utcnow(),
+            )  # fmt: skip
+            agent = agents[n % n_agents]
+            user = session.get(User, agent["user_id"])
+            assert user is not None
+            accept(session, conversation.id, agent=identity.actor_for(session, user), now=utcnow())
+            token = usager_token(settings.secret_key, conversation.public_id)
+            made.append({"conversation_id": conversation.id, "token": token, "agent": n % n_agents})
+        return made
+
+    def chunk(start: int) -> list[dict[str, Any]]:
+        return run_tx(factory, lambda session: fill(session, start))  # retried on a SQLite write conflict
+
+    with ThreadPoolExecutor(
+        max_workers=1 if settings.is_sqlite else 4
+    ) as pool:  # four writers: the seed is setup, not the measure
+        for made in pool.map(chunk, range(0, n_usagers, 10)):
+            usagers.extend(made)
     with factory.begin() as session:  # seen just now: the servers' sweepers must not think them gone
         touch(session, [a["user_id"] for a in agents], now=utcnow())
     engine.dispose()
@@ -141,6 +151,8 @@ class Stats:
         self.received: dict[str, int] = {}
         self.ids: dict[str, set[int]] = {}
         self.duplicates = 0
+        self.http_errors: dict[str, int] = {}
+        self.loop_lag_ms: list[float] = []
 
     def got(self, receiver: str, message: dict[str, Any], direction: str) -> None:
         seen = self.ids.setdefault(receiver, set())
@@ -166,12 +178,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             database_url=url, data_dir=work, redis_url=args.redis, routing_file=always_open_routing(work / "r.yaml"),
             ACCUEIL_DEMO_DATA="false", ACCUEIL_NLU_MODEL_DIR=str(nlu_cache()),
         )  # fmt: skip
+        began = time.perf_counter()
         servers = [Server(free_port(), env, log=work / f"server{i}.log").start() for i in range(2)]
+        start_s = time.perf_counter() - began
         try:
-            return await measure(args, servers, agents, usagers, setup_s)
+            result = await measure(args, servers, agents, usagers, setup_s)
+            result["setup"]["servers_start_s"] = round(start_s, 1)
+            return result
         finally:
+            stopping = time.perf_counter()
             for server in servers:
                 server.stop()
+            print(f"servers stopped in {time.perf_counter() - stopping:.1f}s", file=sys.stderr)
     finally:
         drop_database(url, admin)
 
@@ -192,11 +210,21 @@ async def measure(
     async def agent_reply(n: int, conversation_id: int) -> None:
         key = f"a|{conversation_id}|{uuid.uuid4().hex[:8]}"
         stats.sent[key] = time.perf_counter()
-        await http.post(
-            f"{agent_server[n].base}/api/v1/livechat/agent/conversations/{conversation_id}/messages",
-            json={"text": key, "client_id": key[-8:]},
-            headers={"Authorization": f"Bearer {agents[n]['token']}"},
-        )
+        if args.agent_http:  # the console's fallback path
+            response = await http.post(
+                f"{agent_server[n].base}/api/v1/livechat/agent/conversations/{conversation_id}/messages",
+                json={"text": key, "client_id": key[-8:]},
+                headers={"Authorization": f"Bearer {agents[n]['token']}"},
+            )
+            if response.status_code != 201:
+                stats.http_errors[str(response.status_code)] = stats.http_errors.get(str(response.status_code), 0) + 1
+        else:  # the console's normal path: its WebSocket
+            await agent_sockets[n].send(
+                json.dumps({"type": "message", "conversation_id": conversation_id, "text": key, "client_id": key[-8:]})
+            )
+
+    agent_sockets: dict[int, Any] = {}
+    replies: set[asyncio.Task[None]] = set()  # answers in flight: awaited before counting
 
     async def agent_loop(n: int, ready: asyncio.Event) -> None:
         async with gate:
@@ -205,7 +233,7 @@ async def measure(
                 additional_headers={"Cookie": f"accueil_session={agents[n]['token']}"},
                 max_queue=None,
             )
-        pending: set[asyncio.Task[None]] = set()
+        agent_sockets[n] = ws
         try:
             async for raw in ws:
                 data = json.loads(raw)
@@ -215,8 +243,8 @@ async def measure(
                     stats.got(f"agent{n}", data["message"], "usager_to_agent")
                     if loop.time() < deadline[0] and random.random() < args.reply_ratio:
                         task = asyncio.create_task(agent_reply(n, data["conversation_id"]))
-                        pending.add(task)
-                        task.add_done_callback(pending.discard)
+                        replies.add(task)
+                        task.add_done_callback(replies.discard)
         except websockets.ConnectionClosed:
             pass
 
@@ -249,7 +277,7 @@ async def measure(
             stats.sent[key] = time.perf_counter()
             await ws.send(json.dumps({"type": "message", "text": key, "client_id": key[-20:]}))
             seq += 1
-            await asyncio.sleep(random.expovariate(1 / args.interval))
+            await asyncio.sleep(min(random.expovariate(1 / args.interval), max(0.0, deadline[0] - loop.time())))
         await finished.wait()
         await ws.close()
         await reading
@@ -265,18 +293,31 @@ async def measure(
     connect_s = time.perf_counter() - connect_start
     await asyncio.sleep(3)
     connected = [rss_kib(s.pid) for s in servers]
+
+    async def lag_probe() -> None:
+        while not finished.is_set():
+            before = loop.time()
+            await asyncio.sleep(0.1)
+            stats.loop_lag_ms.append((loop.time() - before - 0.1) * 1000)
+
+    probe = asyncio.create_task(lag_probe())
     cpu_before = [cpu_s(s.pid) for s in servers]
     client_before = time.process_time()
     deadline[0] = loop.time() + args.duration
     started_load.set()
-    await asyncio.sleep(args.duration + args.drain)
+    await asyncio.sleep(args.duration)
+    if replies:
+        await asyncio.wait(list(replies), timeout=60)
+    await asyncio.sleep(args.drain)
     cpu_used = [round(cpu_s(s.pid) - b, 1) for s, b in zip(servers, cpu_before, strict=True)]
     client_cpu = round(time.process_time() - client_before, 1)
     finished.set()
+    await probe
+    closing = time.perf_counter()
     await asyncio.gather(*usager_tasks, return_exceptions=True)
-    for task in agent_tasks:
-        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in agent_sockets.values()), return_exceptions=True)
     await asyncio.gather(*agent_tasks, return_exceptions=True)
+    close_s = time.perf_counter() - closing
     after = [rss_kib(s.pid) for s in servers]
     await http.aclose()
 
@@ -310,6 +351,7 @@ async def measure(
             "load_duration_s": args.duration,
             "seed_s": round(setup_s, 1),
             "connect_all_s": round(connect_s, 1),
+            "close_all_s": round(close_s, 1),
         },
         "delivery": directions,
         "overall": {
@@ -320,6 +362,12 @@ async def measure(
             "target_p99_ms": 200,
             "lost": sum(d["lost"] for d in directions.values()),
             "duplicates_on_the_wire": stats.duplicates,
+        },
+        "agent_path": "HTTP POST" if args.agent_http else "WebSocket",
+        "agent_http_errors": stats.http_errors,
+        "bench_client_loop_lag_ms": {
+            "p50": round(percentile(stats.loop_lag_ms, 50), 1),
+            "p99": round(percentile(stats.loop_lag_ms, 99), 1),
         },
         "cpu": {
             "server_cpu_s_during_load": cpu_used,
@@ -343,18 +391,28 @@ def main() -> None:
     parser.add_argument("--usagers", type=int, default=1000)
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--interval", type=float, default=10.0, help="mean seconds between two usager messages")
-    parser.add_argument("--reply-ratio", type=float, default=0.5)
+    parser.add_argument("--interval", type=float, default=20.0, help="mean seconds between two usager messages")
+    parser.add_argument("--reply-ratio", type=float, default=1.0)
     parser.add_argument("--drain", type=float, default=5.0)
+    parser.add_argument("--agent-http", action="store_true", help="agents send over HTTP instead of their WebSocket")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     began = time.perf_counter()
     result = asyncio.run(run(args))
-    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "host": "loopback only"}
+    result["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "host": "loopback only",
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "note": "shared 2-core machine: other benchmarks may run at the same time (see load average)",
+    }
     result["total_s"] = round(time.perf_counter() - began, 1)
-    result["command"] = "python -m bench.livechat.bench_load " + " ".join(
-        f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "output"
-    )
+    flags = [
+        f"--{k.replace('_', '-')}" + ("" if isinstance(v, bool) else f" {v}")
+        for k, v in vars(args).items()
+        if k != "output" and v is not False
+    ]
+    result["command"] = "python -m bench.livechat.bench_load " + " ".join(flags)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

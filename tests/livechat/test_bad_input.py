@@ -27,7 +27,7 @@ def test_invalid_transfers_keep_the_conversation(lc_client: TestClient, live_ses
     conversation_id, _ = _assigned(lc_client, agent)
     cases = [
         ({}, 422, "Choisissez un agent"),
-        ({"agent_id": 999999}, 404, "introuvable"),
+        ({"agent_id": 999999}, 422, "pas un agent actif"),
         ({"skill": "astrologie"}, 422, "Compétence inconnue"),
         ({"organisation": "NOPE"}, 422, "Organisation inconnue"),
         ({"skill": "attestations"}, 422, "déjà dans cette file"),

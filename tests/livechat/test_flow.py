@@ -67,6 +67,17 @@ def test_direct_chat_from_queue_to_archive(lc_client: TestClient, lc_archive: Fi
             )
             assert echoed["message"]["id"] == ack["id"] and echoed["message"]["text"] == "Merci !"
 
+            agent_ws.send_json(
+                {"type": "message", "conversation_id": conversation_id, "text": "Par le socket", "client_id": "w1"}
+            )
+            acked = receive_until(agent_ws, lambda m: m["type"] == "ack" and m["client_id"] == "w1")
+            over_ws = receive_until(
+                usager_ws, lambda m: m["type"] == "message" and m["message"]["text"] == "Par le socket"
+            )
+            assert over_ws["message"]["id"] == acked["id"]
+            agent_ws.send_json({"type": "message", "conversation_id": 999999, "text": "x", "client_id": "w2"})
+            assert "introuvable" in receive_until(agent_ws, lambda m: m["type"] == "error")["message"]
+
             note = agent.call("POST", f"/conversations/{conversation_id}/notes", json={"text": "Note interne secrète"})
             assert note.status_code == 201
             closed = agent.call(

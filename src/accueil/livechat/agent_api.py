@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from accueil.conversations import service as conversations
 from accueil.core.clock import utcnow
 from accueil.identity.access import Actor
-from accueil.livechat import desk, kb
+from accueil.livechat import desk, kb, transfer
 from accueil.livechat.archive import archive_conversation
 from accueil.livechat.deps import AgentActor, RuntimeDep
 from accueil.livechat.runtime import LiveRuntime
@@ -95,11 +95,11 @@ def note(conversation_id: int, body: NoteIn, actor: AgentActor, rt: RuntimeDep) 
 
 
 @router.post("/conversations/{conversation_id}/transfer")
-def transfer(conversation_id: int, body: TransferIn, actor: AgentActor, rt: RuntimeDep) -> dict[str, Any]:
+def transfer_conversation(conversation_id: int, body: TransferIn, actor: AgentActor, rt: RuntimeDep) -> dict[str, Any]:
     return _as_agent(
         rt,
         actor,
-        lambda s: desk.transfer(
+        lambda s: transfer.transfer(
             s,
             actor,
             conversation_id,

@@ -1,4 +1,4 @@
-"""WebSocket connections of this process: usager, agent, supervisor, and the per-queue position watchers.
+"""WebSocket connections of this process: usager, agent and supervisor (queue positions: watchers.py).
 
 Every connection listens to broker channels through the hub; what it receives goes through its own
 bounded queue to the socket (a client too slow to read is disconnected and resumes from the database).
@@ -18,26 +18,15 @@ from sqlalchemy.orm import Session
 
 from accueil.conversations.models import Conversation
 from accueil.core.clock import utcnow
+from accueil.core.errors import DomainError
 from accueil.identity.access import Actor
 from accueil.livechat import desk, supervision, usager
 from accueil.livechat.broker import RESYNC
 from accueil.livechat.hub import Debouncer
 from accueil.livechat.runtime import LiveRuntime
-from accueil.routing import (
-    EntryState,
-    agent_channel,
-    conversation_channel,
-    estimate_position,
-    open_entry,
-    organisation_channel,
-    position_message,
-    queue_channel,
-    ranked,
-    staffing_for,
-    touch,
-)
+from accueil.livechat.watchers import QUEUE_EVENT, watcher_join, watcher_leave
+from accueil.routing import EntryState, agent_channel, conversation_channel, open_entry, organisation_channel, touch
 
-QUEUE_EVENT = "__queue__"
 MAX_PENDING = 2000
 
 
@@ -197,73 +186,8 @@ class UsagerConnection(Connection):
             elif kind == "resume":
                 self.last_id = int(data.get("after", self.last_id) or 0)
                 await self.refresh()
-        except Exception as exc:  # a domain error is shown to the usager; the connection stays open
-            await self.send({"type": "error", "message": getattr(exc, "message", "Une erreur est survenue.")})
-            if not hasattr(exc, "message"):
-                raise
-
-
-class QueueWatcher:
-    """One per queue per process: a change in the queue recomputes every local usager's position at once."""
-
-    def __init__(self, runtime: LiveRuntime, key: tuple[int, str]) -> None:
-        self.rt, self.key = runtime, key
-        self.members: dict[int, set[UsagerConnection]] = {}
-        self.debouncer = Debouncer(0.25, self.recompute)
-
-    def push(self, channel: str, message: dict[str, Any]) -> None:
-        self.debouncer.trigger()
-
-    def _positions(self, session: Session) -> dict[int, dict[str, Any]]:
-        entries = ranked(session, *self.key)
-        if not entries:
-            return {}
-        staffing = staffing_for(session, entries[0], policy=self.rt.policy, now=utcnow())
-        result = {}
-        for rank, entry in enumerate(entries, start=1):
-            if entry.conversation_id in self.members:
-                estimate = estimate_position(rank, staffing, self.rt.policy)
-                result[entry.conversation_id] = {
-                    "type": "queue",
-                    "position": rank,
-                    "wait_estimate": estimate.as_dict() if estimate else None,
-                    "message": position_message(rank, estimate),
-                }
-        return result
-
-    async def recompute(self) -> None:
-        if not self.members:
-            return
-        positions = await self.rt.run(self._positions)
-        for conversation_id, connections in list(self.members.items()):
-            update = positions.get(conversation_id)
-            for connection in list(connections):
-                if update is None:
-                    connection.push(RESYNC, {"type": "resync"})  # taken, moved or gone: reload its state
-                else:
-                    connection.push(QUEUE_EVENT, update)
-
-
-async def watcher_join(runtime: LiveRuntime, key: tuple[int, str], connection: UsagerConnection) -> None:
-    watcher = runtime.watchers.get(key)
-    if watcher is None:
-        watcher = runtime.watchers[key] = QueueWatcher(runtime, key)
-        await runtime.hub.join(queue_channel(*key), watcher)
-    watcher.members.setdefault(connection.conversation_id, set()).add(connection)
-
-
-async def watcher_leave(runtime: LiveRuntime, key: tuple[int, str], connection: UsagerConnection) -> None:
-    watcher = runtime.watchers.get(key)
-    if watcher is None:
-        return
-    members = watcher.members.get(connection.conversation_id, set())
-    members.discard(connection)
-    if not members:
-        watcher.members.pop(connection.conversation_id, None)
-    if not watcher.members:
-        runtime.watchers.pop(key, None)
-        watcher.debouncer.cancel()
-        await runtime.hub.leave(queue_channel(*key), watcher)
+        except DomainError as error:  # shown to the usager; the connection stays open
+            await self.send({"type": "error", "message": error.message})
 
 
 class AgentConnection(Connection):
@@ -320,7 +244,20 @@ class AgentConnection(Connection):
         self.inbox.trigger()
 
     async def on_client(self, data: dict[str, Any]) -> None:
-        if data.get("type") == "typing" and self.typing.ready():
+        if data.get("type") == "message":  # the console's fast path (HTTP POST .../messages does the same)
+            conversation_id = int(data.get("conversation_id") or 0)
+            text, client_id = str(data.get("text", "")), str(data.get("client_id", ""))[:64]
+            try:
+                message_id = await self.rt.run(
+                    lambda s: desk.send(s, self.actor, conversation_id, text=text, client_id=client_id).id
+                )
+            except DomainError as error:
+                await self.send({"type": "error", "client_id": client_id, "message": error.message})
+                return
+            await self.send(
+                {"type": "ack", "client_id": client_id, "id": message_id, "conversation_id": conversation_id}
+            )
+        elif data.get("type") == "typing" and self.typing.ready():
             conversation_id = int(data.get("conversation_id") or 0)
             if conversation_id in self.conversations:
                 name = usager.first_name(self.actor.full_name)

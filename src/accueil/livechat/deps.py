@@ -1,20 +1,61 @@
-"""Dependencies of the live-chat routes: the runtime, the usager's conversation (signed token), staff roles."""
+"""Dependencies of the live-chat routes: the runtime, the actor, the usager's conversation (signed token).
+
+The actor is resolved here with a short session closed before the route runs (the login cache answers most
+calls): a live-chat route then holds exactly one database connection, its own unit of work. With the shared
+request session, a busy agent request held two connections and the pool could starve under load.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
+from accueil.core.errors import Forbidden, Unauthenticated
+from accueil.identity import service as identity
 from accueil.identity.access import Actor
 from accueil.identity.choices import Role
 from accueil.livechat.runtime import LiveRuntime, runtime_of
 from accueil.livechat.tokens import read_usager_token
-from accueil.web.deps import require_roles
+from accueil.web.deps import LoginRequired, session_token
 
 
 def get_runtime(request: Request) -> LiveRuntime:
     return runtime_of(request.app)
+
+
+def live_actor(request: Request) -> Actor | None:
+    token, _ = session_token(request)
+    if not token:
+        request.state.actor = None
+        return None
+    cache = request.app.state.actor_cache
+    actor = cache.get(token)
+    if actor is None:
+        with request.app.state.sessionmaker() as session:
+            user = identity.resolve_session(session, token)
+            actor = identity.actor_for(session, user) if user is not None else None
+        if actor is not None:
+            cache.put(token, actor)
+    request.state.actor = actor
+    return actor
+
+
+OptionalLiveActor = Annotated[Actor | None, Depends(live_actor)]
+
+
+def live_roles(*roles: str) -> Callable[[Request, Actor | None], Awaitable[Actor]]:
+    async def dependency(request: Request, actor: OptionalLiveActor) -> Actor:
+        if actor is None:
+            if request.url.path.startswith("/api/"):
+                raise Unauthenticated()
+            raise LoginRequired()
+        if not actor.has_role(*roles):
+            raise Forbidden()
+        return actor
+
+    return dependency
 
 
 def usager_public_id(
@@ -28,6 +69,6 @@ def usager_public_id(
 
 RuntimeDep = Annotated[LiveRuntime, Depends(get_runtime)]
 UsagerPublicId = Annotated[str, Depends(usager_public_id)]
-AgentActor = Annotated[Actor, Depends(require_roles(Role.AGENT))]
-SupervisorActor = Annotated[Actor, Depends(require_roles(Role.SUPERVISEUR))]
-StaffActor = Annotated[Actor, Depends(require_roles(Role.AGENT, Role.SUPERVISEUR))]
+AgentActor = Annotated[Actor, Depends(live_roles(Role.AGENT))]
+SupervisorActor = Annotated[Actor, Depends(live_roles(Role.SUPERVISEUR))]
+StaffActor = Annotated[Actor, Depends(live_roles(Role.AGENT, Role.SUPERVISEUR))]

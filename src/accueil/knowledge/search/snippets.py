@@ -9,6 +9,7 @@ from accueil.knowledge.search.analysis import Token, tokens
 
 WINDOW_WORDS = 32
 LEAD_WORDS = 4
+MAX_SCANNED = 20_000  # characters: a passage is looked for in the first ones only (long texts stay fast)
 
 
 def _best_window(toks: list[Token], terms: Collection[str]) -> int:
@@ -26,13 +27,13 @@ def _best_window(toks: list[Token], terms: Collection[str]) -> int:
 
 def snippet_html(text: str, terms: Collection[str], *, words: int = WINDOW_WORDS) -> str:
     """An escaped passage of about `words` words; matched words wrapped in <mark>."""
-    toks = list(tokens(text))
+    toks = list(tokens(text[:MAX_SCANNED]))
     if not toks:
         return escape(text[:200])
     start = _best_window(toks, terms)
     window = toks[start : start + words]
     begin = window[0].start
-    end = window[-1].end if start + words < len(toks) else len(text)
+    end = window[-1].end if start + words < len(toks) or len(text) > MAX_SCANNED else len(text)
     parts = ["…" if begin > 0 else ""]
     cursor = begin
     for tok in window:
@@ -41,6 +42,6 @@ def snippet_html(text: str, terms: Collection[str], *, words: int = WINDOW_WORDS
             parts.append(f"<mark>{escape(text[tok.start : tok.end])}</mark>")
             cursor = tok.end
     parts.append(escape(text[cursor:end]))
-    if start + words < len(toks):
+    if end < len(text):
         parts.append("…")
     return " ".join("".join(parts).split())

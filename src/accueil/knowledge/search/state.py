@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from accueil.core.clock import utcnow
@@ -29,14 +31,22 @@ def current_token(session: Session, name: str) -> str:
     return session.scalar(select(SearchState.token).where(SearchState.name == name)) or ""
 
 
+def all_tokens(session: Session) -> dict[str, str]:
+    """Every token in one query (a search reads them once)."""
+    return dict(session.execute(select(SearchState.name, SearchState.token)).tuples().all())
+
+
 def bump(session: Session, name: str) -> str:
+    """Store a fresh token (an upsert: two first writers at once cannot collide)."""
     token = uuid.uuid4().hex
-    row = session.get(SearchState, name)
-    if row is None:
-        session.add(SearchState(name=name, token=token, changed_at=utcnow()))
-    else:
-        row.token, row.changed_at = token, utcnow()
-    session.flush()
+    values = {"name": name, "token": token, "changed_at": utcnow()}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SearchState).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SearchState.name], set_={"token": token, "changed_at": values["changed_at"]}
+        )
+    )
     return token
 
 
@@ -55,11 +65,17 @@ class TokenCache(Generic[T]):
         self._lock = threading.Lock()
 
     def get(
-        self, session: Session, build: Callable[[Session, T | None], T], *, extra: str = "", stale_s: float = 0.0
+        self,
+        session: Session,
+        build: Callable[[Session, T | None], T],
+        *,
+        extra: str = "",
+        stale_s: float = 0.0,
+        token: str | None = None,
     ) -> T:
         """The value for the current token. With `stale_s`, a value that was slow to build (over a quarter of a
         second) and is younger than `stale_s` is good enough: the typo vocabulary need not follow every write."""
-        token = current_token(session, self._name)
+        token = current_token(session, self._name) if token is None else token
         slot = database_key(session) + extra
         cached = self._values.get(slot)
         if cached is not None:

@@ -98,8 +98,8 @@ def _build(session: Session, _previous: Thesaurus | None) -> Thesaurus:
     return Thesaurus.build([g.terms for g in session.scalars(select(SynonymGroup).order_by(SynonymGroup.id))])
 
 
-def thesaurus(session: Session) -> Thesaurus:
-    return _cache.get(session, _build)
+def thesaurus(session: Session, *, token: str | None = None) -> Thesaurus:
+    return _cache.get(session, _build, token=token)
 
 
 def seed_synonyms(session: Session) -> int:

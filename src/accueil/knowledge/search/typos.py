@@ -7,6 +7,7 @@ one edit (terms of 5 to 7 letters) or two edits (8 and more); ties go to the mor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -21,16 +22,20 @@ STALE_S = 60.0
 
 @dataclass(frozen=True)
 class Vocabulary:
-    df: dict[str, int]
+    stats: lexical.Stats
     by_initial: dict[str, list[str]]
 
+    @property
+    def df(self) -> Mapping[str, int]:
+        return self.stats.df
+
     @classmethod
-    def of(cls, df: dict[str, int]) -> Vocabulary:
+    def of(cls, stats: lexical.Stats) -> Vocabulary:
         by_initial: dict[str, list[str]] = {}
-        for term in df:
+        for term in stats.df:
             if len(term) >= MIN_LENGTH - 1 and not any(c.isdigit() for c in term):
                 by_initial.setdefault(term[0], []).append(term)
-        return cls(df, by_initial)
+        return cls(stats, by_initial)
 
     def __contains__(self, term: str) -> bool:
         return term in self.df
@@ -51,5 +56,8 @@ class Vocabulary:
 _cache: state.TokenCache[Vocabulary] = state.TokenCache(state.INDEX)
 
 
-def vocabulary(session: Session) -> Vocabulary:
-    return _cache.get(session, lambda s, _prev: Vocabulary.of(lexical.vocabulary(s)), extra="#vocab", stale_s=STALE_S)
+def vocabulary(session: Session, *, token: str | None = None) -> Vocabulary:
+    def build(s: Session, _previous: Vocabulary | None) -> Vocabulary:
+        return Vocabulary.of(lexical.statistics(s))
+
+    return _cache.get(session, build, extra="#vocab", stale_s=STALE_S, token=token)

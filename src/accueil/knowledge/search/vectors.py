@@ -55,6 +55,14 @@ class Snapshot:
     def _fields(self) -> tuple[Field, ...]:
         return (self.kinds, self.collections, self.audiences, self.publics)
 
+    def allows(self, entry_ids: Sequence[int], mask: np.ndarray) -> list[bool]:
+        """For each entry id: is it in this snapshot and allowed by `mask`?"""
+        if not entry_ids or not len(self.ids):
+            return [False] * len(entry_ids)
+        wanted = np.asarray(entry_ids, dtype=np.int64)
+        where = np.clip(np.searchsorted(self.ids, wanted), 0, len(self.ids) - 1)
+        return list((self.ids[where] == wanted) & mask[where])
+
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Rows allowed by the filters (None: every row)."""
         masks = []
@@ -134,8 +142,8 @@ def _refresh(session: Session, previous: Snapshot | None, embedder: Embedder) ->
 _cache: state.TokenCache[Snapshot] = state.TokenCache(state.INDEX)
 
 
-def snapshot(session: Session, embedder: Embedder) -> Snapshot:
-    return _cache.get(session, lambda s, prev: _refresh(s, prev, embedder), extra=f"#{embedder.name}")
+def snapshot(session: Session, embedder: Embedder, *, token: str | None = None) -> Snapshot:
+    return _cache.get(session, lambda s, prev: _refresh(s, prev, embedder), extra=f"#{embedder.name}", token=token)
 
 
 def nearest(

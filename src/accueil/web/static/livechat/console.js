@@ -140,6 +140,7 @@ function onSocket(data) {
     case 'offer': announce('Nouvelle conversation proposée.'); break;
     case 'offer_missed': feedback("Proposition non acceptée à temps : vous êtes passé « en pause »."); break;
     case 'presence': $('presence').value = data.presence; break;
+    case 'error': feedback(data.message); break;
     default: break;
   }
 }
@@ -167,10 +168,13 @@ $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('composer-text').value.trim();
   if (!text) return;
+  const clientId = newClientId();
   try {
-    await api('POST', `/conversations/${state.current}/messages`, { text, client_id: newClientId() });
+    if (!socket.send({ type: 'message', conversation_id: state.current, text, client_id: clientId })) {
+      await api('POST', `/conversations/${state.current}/messages`, { text, client_id: clientId });
+      await refreshCurrent();
+    }
     $('composer-text').value = '';
-    if (!socket.open) await refreshCurrent();
   } catch (error) { feedback(error.message); }
 });
 $('composer-text').addEventListener('keydown', (event) => {
