@@ -78,12 +78,19 @@ def term_of(word: str, *, acronyms: bool = True) -> str | None:
     return stem(folded)
 
 
+@lru_cache(maxsize=200_000)
+def _word(raw: str, acronyms: bool) -> tuple[int, str | None]:
+    """Offset of the word after its elided clitic, and its term: one cached call per distinct raw word."""
+    word, offset = _strip_elision(raw)
+    return offset, term_of(word, acronyms=acronyms)
+
+
 def tokens(text: str) -> Iterator[Token]:
     """Every word of `text` with its offsets and term (a text all in capitals has no acronyms)."""
     acronyms = not text.isupper()
     for match in _WORD.finditer(text):
-        word, offset = _strip_elision(match.group())
-        yield Token(start=match.start() + offset, end=match.end(), term=term_of(word, acronyms=acronyms))
+        offset, term = _word(match.group(), acronyms)
+        yield Token(start=match.start() + offset, end=match.end(), term=term)
 
 
 def analyse(text: str) -> list[str]:

@@ -25,7 +25,7 @@ TITLE_WEIGHT = 2.0  # BM25 column weight of titles (bodies: 1.0), tuned on the b
 # A query may match this share of the index before only its rarest phrases drive it (bench/kb/tune.py and
 # bench/kb/latency.py): ranking costs one step per matched entry, and far more on PostgreSQL (ts_rank_cd
 # reads each matched tsvector), so PostgreSQL gets a smaller budget.
-MATCH_BUDGET_SHARE = {"sqlite": 0.2, "postgresql": 0.05}
+MATCH_BUDGET_SHARE = {"sqlite": 0.2, "postgresql": 0.01}
 MATCH_BUDGET_MIN = 1_000
 _PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B (body), A (title)
 
