@@ -3,8 +3,7 @@ a usager escalates from the bot (the chatbot widget, public CESU), sees a queue 
 in the console, they exchange messages (typing indicator), the agent closes with a qualification, the
 usager rates, and the whole conversation (bot and human parts) is archived. Marked `browser`; < 60 s.
 
-The widget has no rating form yet: the usager rates through the live-chat client module
-(/static/livechat/livechat-client.js) with the widget's own conversation token."""
+The usager rates in the widget's own form (1 to 5 and a comment), shown when the agent closes the conversation."""
 
 from __future__ import annotations
 
@@ -102,15 +101,12 @@ def test_escalation_console_rating_archive(server: tuple[Server, Path]) -> None:
         agent.get_by_role("button", name="Clôturer la conversation").click()
         agent.get_by_text("close", exact=False).first.wait_for()
         usager.locator(".aw-msg", has_text="a terminé la conversation").wait_for()
-        rated = usager.evaluate(
-            """async () => {
-                const key = Object.keys(sessionStorage).find((k) => k.startsWith('accueil-widget:'));
-                const { token } = JSON.parse(sessionStorage.getItem(key));
-                const { LiveChatClient } = await import('/static/livechat/livechat-client.js');
-                return (await new LiveChatClient({ token }).rate(5, 'Très clair, merci')).rating;
-            }"""
-        )
-        assert rated == 5
+        rating = usager.locator("form.aw-rating")
+        rating.get_by_role("group", name="Comment évaluez-vous cet échange avec le conseiller ?").wait_for()
+        rating.get_by_label("5 (très satisfait)").check()
+        rating.get_by_label("Commentaire (facultatif)").fill("Très clair, merci")
+        rating.get_by_role("button", name="Envoyer ma note").click()
+        usager.locator(".aw-msg", has_text="Merci pour votre note (5/5)").wait_for()
         browser.close()
 
     documents = list(archive.rglob("conversation.json"))

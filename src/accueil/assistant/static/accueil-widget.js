@@ -313,7 +313,7 @@
       if (data.type === "state") {
         (data.messages || []).forEach(showLive);
         if (data.message) { setStatus(data.message); }
-        if (data.status === "closed") { endConversation(); }
+        if (data.status === "closed") { endConversation(); if (!data.rated) { askRating(); } }
         if (data.status === "bot") { leaveLive(); }
       } else if (data.type === "message") { showLive(data.message); }
       else if (data.type === "queue" && data.message) { setStatus(data.message); }
@@ -344,6 +344,46 @@
     if (!turn.text) { outbox.shift(); return flushLive(); }  // buttons belong to the bot: nothing to send
     sending = true;
     live.socket.send(JSON.stringify({ type: "message", text: turn.text, client_id: turn.client_id }));
+  }
+
+  function askRating() {  // after a human conversation: 1 to 5 and an optional comment
+    if (log.querySelector(".aw-rating")) { return; }
+    var box = el("form", { className: "aw-msg aw-rating", novalidate: "" });
+    var set = el("fieldset");
+    set.appendChild(el("legend", {}, "Comment évaluez-vous cet échange avec le conseiller ?"));
+    var scale = el("div", { className: "aw-stars" });
+    [1, 2, 3, 4, 5].forEach(function (value) {
+      var id = "aw-rate-" + value;
+      var radio = el("input", { type: "radio", name: "aw-rating", id: id, value: String(value) });
+      scale.appendChild(radio);
+      scale.appendChild(el("label", { for: id }, value + (value === 1 ? " (pas satisfait)" : value === 5 ? " (très satisfait)" : "")));
+    });
+    set.appendChild(scale);
+    set.appendChild(el("label", { for: "aw-rate-comment" }, "Commentaire (facultatif)"));
+    var comment = el("textarea", { id: "aw-rate-comment", rows: "2", maxlength: "1000" });
+    set.appendChild(comment);
+    var submitRating = el("button", { type: "submit", className: "aw-send" }, "Envoyer ma note");
+    set.appendChild(submitRating);
+    box.appendChild(set);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = box.querySelector("input[name='aw-rating']:checked");
+      if (!chosen) { setStatus("Choisissez une note de 1 à 5."); return; }
+      submitRating.disabled = true;
+      fetch(BASE + "/api/v1/livechat/conversation/rating", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Conversation-Token": state.token },
+        body: JSON.stringify({ value: Number(chosen.value), comment: comment.value.trim() })
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) { throw new Error(data.message || "Votre note n'a pas pu être enregistrée."); }
+          box.replaceWith(el("p", { className: "aw-msg aw-system" }, "Merci pour votre note (" + data.rating + "/5) !"));
+          setStatus("Merci pour votre note !");
+        });
+      }).catch(function (error) { submitRating.disabled = false; setStatus(error.message); });
+    });
+    log.appendChild(box); scroll();
+    var first = box.querySelector("input"); if (first) { first.focus(); }
   }
 
   function leaveLive() {  // the usager left the queue: the bot answers again
