@@ -1,4 +1,7 @@
-"""Our own data: the fixed test split and a 5-fold cross-validation, with and without sentence embeddings."""
+"""Our own data: the fixed test split and a 5-fold cross-validation, with and without sentence embeddings.
+
+The 5-fold figure is the honest one: the packaged examples were improved by looking at the errors of the fixed
+split, so the fixed split flatters the model a little."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from accueil.understanding.dataset import Example, fold_of, split, training_exam
 from accueil.understanding.embeddings import SentenceEncoder
 from accueil.understanding.engine import NluEngine
 from accueil.understanding.evaluation import evaluate
-from accueil.understanding.training import DEFAULT_OPTIONS
+from accueil.understanding.training import DEFAULT_OPTIONS, TFIDF_OPTIONS
 
 
 def _run(
@@ -24,8 +27,9 @@ def _run(
     model = train(train_set, options, encoder=encoder)
     seconds = time.perf_counter() - started
     result = evaluate(NluEngine(model, encoder=encoder).parse, test_set).as_dict()
-    result.pop("per_intent")
+    per_intent = result.pop("per_intent")
     result["confusions"] = result["confusions"][:10]
+    result["intents_with_zero_recall"] = sorted(k for k, v in per_intent.items() if v["support"] and not v["recall"])
     return result | {
         "train_seconds": round(seconds, 2),
         "threshold": model.threshold,
@@ -33,13 +37,13 @@ def _run(
     }
 
 
-def fixed_split(options: TrainingOptions = DEFAULT_OPTIONS, encoder: SentenceEncoder | None = None) -> dict[str, Any]:
+def fixed_split(options: TrainingOptions = TFIDF_OPTIONS, encoder: SentenceEncoder | None = None) -> dict[str, Any]:
     train_set, test_set = split(training_examples())
     return {"train": len(train_set), "test": len(test_set)} | _run(train_set, test_set, options, encoder)
 
 
 def cross_validation(
-    options: TrainingOptions = DEFAULT_OPTIONS, encoder: SentenceEncoder | None = None, folds: int = 5
+    options: TrainingOptions = TFIDF_OPTIONS, encoder: SentenceEncoder | None = None, folds: int = 5
 ) -> dict[str, Any]:
     examples = training_examples()
     runs = []

@@ -22,6 +22,29 @@ ANCHORS = {  # published figures (Larson et al. 2019 for CLINC150 "full"; Casanu
     "banking77": {"BERT": (93.7, None)},
 }
 GOALS = {"clinc150": "in-scope >= 93 and out-of-scope recall >= 66 on CPU"}
+# How the options of bench/nlu/public_sets.py were chosen: never on a test set (bench/nlu/tune_clinc.py).
+TUNING = {
+    "protocol": (
+        "CLINC150 TF-IDF variants trained on train, compared on the validation split only (best in-scope accuracy"
+        " at a validation out-of-scope recall of 0.66 / 0.70 / 0.75); the test split is read once per final"
+        " variant. The threshold of each reported run is chosen on validation (CLINC150) or on a hash slice of"
+        " train (Banking77, French subset) for the target out-of-scope recall below."
+    ),
+    "target_oos_recall": 0.75,
+    "tfidf_validation_in_scope_at_oos_0.66": {
+        "C=0.5 (kept)": 92.3,
+        "C=1": 92.2,
+        "C=0.25": 91.7,
+        "word 1-3-grams": 92.3,
+        "char 1-5-grams": 92.1,
+        "char 2-5-grams": 92.1,
+        "word block weight 1.3": 92.2,
+    },
+    "conclusion": (
+        "no TF-IDF variant reaches 93 in-scope even at 66 out-of-scope recall on validation: the goal needs the"
+        " sentence embeddings, which are the product default"
+    ),
+}
 
 
 def _environment() -> dict[str, Any]:
@@ -59,7 +82,7 @@ def public_sets(embeddings: bool) -> dict[str, Any]:
                 benchmark, options_for(benchmark, embeddings=True), default_encoder()
             )
             print(benchmark.name, "tfidf+use", _short(results[benchmark.name]["tfidf+use"]), flush=True)
-    _write("nlu_public_sets", {"anchors": ANCHORS, "goals": GOALS, "results": results})
+    _write("nlu_public_sets", {"anchors": ANCHORS, "goals": GOALS, "tuning": TUNING, "results": results})
     return results
 
 
@@ -74,6 +97,16 @@ def own_data(embeddings: bool) -> dict[str, Any]:
         print("own fixed split tfidf+use", _short(results["fixed_split"]["tfidf+use"]), flush=True)
     results["cross_validation_5_folds"] = {"tfidf": cross_validation()}
     print("own 5-fold tfidf", results["cross_validation_5_folds"]["tfidf"]["summary"]["accuracy"], flush=True)
+    if embeddings:
+        results["cross_validation_5_folds"]["tfidf+use"] = cross_validation(with_embeddings(), default_encoder())
+        summary = results["cross_validation_5_folds"]["tfidf+use"]["summary"]
+        print("own 5-fold tfidf+use", summary["accuracy"], flush=True)
+    results["default"] = "tfidf+use (DEFAULT_OPTIONS); tfidf = accueil nlu train --sans-embeddings"
+    results["note"] = (
+        "The packaged examples were improved by reading the errors of the fixed split: the 5-fold figure is the"
+        " honest one. Other social-protection bodies and taxes (CPAM, Caf, MSA, impôts, retraite, France Travail)"
+        " are labelled reorientation_autre_organisme as the taxonomy says, no longer hors_sujet."
+    )
     _write("nlu_own_data", results)
     return results
 
@@ -125,11 +158,12 @@ def table() -> str:
                 f"{'own data (test split)':<22}{'accueil ' + system:<22}{100 * result['in_scope_accuracy']:>14.1f}"
                 f"{100 * result['oos_recall']:>12.1f}{100 * result['accuracy']:>10.1f}"
             )
-        cv = data["cross_validation_5_folds"]["tfidf"]["summary"]
-        lines.append(
-            f"{'own data (5-fold CV)':<22}{'accueil tfidf':<22}{100 * cv['in_scope_accuracy']['mean']:>14.1f}"
-            f"{100 * cv['oos_recall']['mean']:>12.1f}{100 * cv['accuracy']['mean']:>10.1f}"
-        )
+        for system, result in data["cross_validation_5_folds"].items():
+            cv = result["summary"]
+            lines.append(
+                f"{'own data (5-fold CV)':<22}{'accueil ' + system:<22}{100 * cv['in_scope_accuracy']['mean']:>14.1f}"
+                f"{100 * cv['oos_recall']['mean']:>12.1f}{100 * cv['accuracy']['mean']:>10.1f}"
+            )
     speed_file = RESULTS / "nlu_speed.json"
     if speed_file.exists():
         data = json.loads(speed_file.read_text(encoding="utf-8"))

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from accueil.understanding.registry import ModelRegistry
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
@@ -37,6 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     data = tmp_path_factory.mktemp("e2e-chat")
     cache = getattr(request.config, "cache", None)
     models = cache.mkdir("accueil-assistant-nlu") if cache is not None else data / "models"
+    ModelRegistry(models, poll_seconds=3600).engine()  # trained here if needed, not while a page waits
     port = _free_port()
     env = {**os.environ, "ACCUEIL_DATA_DIR": str(data), "ACCUEIL_DATABASE_URL": f"sqlite:///{data}/e2e.sqlite3",
            "ACCUEIL_NLU_MODEL_DIR": str(models), "ACCUEIL_DEMO_DATA": "false", "ACCUEIL_LOG_LEVEL": "WARNING",

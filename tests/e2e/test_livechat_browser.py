@@ -18,6 +18,7 @@ from tests.livechat.clone import live_settings  # noqa: F401  (fixture)
 
 from accueil.bootstrap import DEFAULT_DEMO_PASSWORD
 from accueil.core.config import Settings
+from accueil.understanding.registry import ModelRegistry
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -37,6 +38,7 @@ def server(
         pytest.skip("le test navigateur tourne sur SQLite (le multi-processus couvre PostgreSQL)")
     cache = getattr(request.config, "cache", None)
     models = cache.mkdir("accueil-assistant-nlu") if cache is not None else tmp_path / "models"
+    ModelRegistry(models, poll_seconds=3600).engine()  # trained here if needed, not while a page waits
     env = server_env(
         database_url=live_settings.effective_database_url,
         data_dir=live_settings.data_dir,

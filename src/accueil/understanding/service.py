@@ -21,6 +21,7 @@ from accueil.understanding.artifact import ModelFileError
 from accueil.understanding.choices import InboxStatus, MisunderstoodReason, VersionStatus
 from accueil.understanding.classifier import LinearModel, TrainingOptions
 from accueil.understanding.dataset import OUT_OF_SCOPE, Example
+from accueil.understanding.embeddings import EncoderUnavailable
 from accueil.understanding.engine import MAX_CHARS, coerce_text
 from accueil.understanding.entities import extract_entities, mask_sensitive
 from accueil.understanding.evaluation import Evaluation
@@ -192,14 +193,17 @@ def train_candidate(
     """Train on packaged + annotated examples, save the files, and compare with the active model
     on the same fixed test split (before/after)."""
     added = added_examples(session)
-    model, evaluation = build_model(added, source=source, options=options)
+    try:
+        model, evaluation = build_model(added, source=source, options=options)
+    except EncoderUnavailable as exc:
+        raise Conflict(f"Entraînement impossible : {exc}") from exc
     folder = artifact.save(model, registry.root)
     manifest = artifact.read_manifest(folder)
     baseline_version, baseline = registry.active_version(), None
     if baseline_version:
         try:
             baseline = _summary(evaluate_model(registry.load(baseline_version), test_split(added)))
-        except ModelFileError:
+        except (ModelFileError, EncoderUnavailable):
             baseline_version = None
     row = ModelVersion(
         version=model.version,
@@ -247,16 +251,16 @@ def activate_version(
     row = session.scalar(select(ModelVersion).where(ModelVersion.version == version))
     try:
         candidate = registry.load(version)
-    except ModelFileError as exc:
+        examples = test_split(added_examples(session))
+        after = evaluate_model(candidate, examples)
+    except (ModelFileError, EncoderUnavailable) as exc:
         raise Conflict(f"Activation impossible : {exc}") from exc
-    examples = test_split(added_examples(session))
-    after = evaluate_model(candidate, examples)
     current = registry.active_version()
     before = None
     if current and current != version:
         try:
             before = evaluate_model(registry.load(current), examples)
-        except ModelFileError:
+        except (ModelFileError, EncoderUnavailable):
             before = None
     if row is None:
         row = _register_external(session, registry, candidate, after)
@@ -281,7 +285,10 @@ def activate_version(
             details={"before": _summary(before), "after": _summary(after)},
         )
         return row
-    registry.activate(version)
+    try:
+        registry.activate(version)
+    except (ModelFileError, EncoderUnavailable) as exc:
+        raise Conflict(f"Activation impossible : {exc}") from exc
     for other in session.scalars(select(ModelVersion).where(ModelVersion.status == VersionStatus.ACTIVE)):
         other.status = VersionStatus.RETIRED
     row.status, row.activated_at = VersionStatus.ACTIVE, utcnow()
