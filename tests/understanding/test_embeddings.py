@@ -101,3 +101,29 @@ def test_the_understanding_engine_and_the_knowledge_search_share_one_use_model()
     texts = ["je veux mon attestation de vigilance", "bonjour"]
     assert np.allclose(knowledge.embed_queries(texts), understanding.encode(texts), atol=1e-5)
     assert understanding.encode(texts * 40).shape == (80, DIMENSIONS)  # batches larger than one locked chunk
+
+
+def test_query_calls_are_cached_and_indexing_batches_are_not() -> None:
+    import threading
+    from collections import OrderedDict
+
+    from accueil.understanding import embeddings
+
+    calls: list[list[str]] = []
+
+    class Model:
+        def encode(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return np.stack([np.full(DIMENSIONS, len(t), dtype=np.float32) for t in texts])
+
+    shared = object.__new__(embeddings.SharedUse)  # the real class around a counting model
+    shared._model, shared._lock, shared._recent = Model(), threading.Lock(), OrderedDict()
+    first = shared.encode(["bonjour", "mon attestation"])
+    again = shared.encode(["mon attestation"])  # the search embeds the text the classifier just embedded
+    assert calls == [["bonjour", "mon attestation"]]
+    assert np.array_equal(again[0], first[1])
+    again[0][0] = -1.0  # callers get copies: the cache cannot be altered
+    assert shared.encode(["mon attestation"])[0][0] == len("mon attestation")
+    big = [f"passage {i}" for i in range(embeddings.CACHED_BATCH + 1)]
+    shared.encode(big)
+    assert calls[-1] == big and len(shared._recent) == 2

@@ -9,6 +9,7 @@ holds the weights (~70 MB once dequantised tables are counted) once, not twice.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -16,6 +17,8 @@ import numpy as np
 
 DIMENSIONS = 512
 CHUNK = 64  # texts per locked call: a long indexing batch never holds the model for more than ~30 ms
+CACHED_BATCH = 8  # calls with at most this many texts (queries, not indexing) go through the LRU cache
+CACHE_SIZE = 2048  # texts (~4 MiB of vectors)
 
 
 class SentenceEncoder(Protocol):
@@ -45,14 +48,34 @@ class SharedUse:
             ) from exc
         self._model = model
         self._lock = threading.Lock()  # one forward pass at a time (BLAS thread limits are process-wide)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if len(texts) <= CACHED_BATCH:
+            return self._encode_cached(texts)
         rows = []
         for start in range(0, len(texts), CHUNK):
             with self._lock:
                 rows.append(np.asarray(self._model.encode(list(texts[start : start + CHUNK])), dtype=np.float32))
+        return np.vstack(rows)
+
+    def _encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """Query-time calls: a turn's text is embedded by the intent classifier, then by the knowledge search;
+        the second time (and a repeated question) comes from a small LRU cache."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+            if missing:
+                fresh = np.asarray(self._model.encode(missing), dtype=np.float32)
+                for text, vector in zip(missing, fresh, strict=True):
+                    vector.setflags(write=False)
+                    self._recent[text] = vector
+            for text in texts:
+                self._recent.move_to_end(text)
+            rows = [self._recent[t] for t in texts]
+            while len(self._recent) > CACHE_SIZE:
+                self._recent.popitem(last=False)
         return np.vstack(rows)
 
 
