@@ -6,11 +6,12 @@ widget runs on other sites and the token, not a cookie, carries the session.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -29,6 +30,7 @@ CORS_HEADERS = {
     "Access-Control-Max-Age": "600",
 }
 _BUILD_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class CorsRoute(APIRoute):
@@ -55,20 +57,38 @@ class CorsRoute(APIRoute):
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"], route_class=CorsRoute)
 
 
-def get_assistant(request: Request) -> Assistant:
-    """One assistant per application, built on first use from the app settings."""
-    assistant = getattr(request.app.state, "assistant", None)
+def ensure_assistant(app: FastAPI) -> Assistant:
+    """One assistant per application, built once from the app settings (the NLU model is trained if none)."""
+    assistant = getattr(app.state, "assistant", None)
     if assistant is None:
         with _BUILD_LOCK:
-            assistant = getattr(request.app.state, "assistant", None)
+            assistant = getattr(app.state, "assistant", None)
             if assistant is None:
                 from accueil.assistant import build_assistant
 
-                assistant = build_assistant(request.app.state.settings, state=request.app.state)
-                with request.app.state.sessionmaker() as session:
+                assistant = build_assistant(app.state.settings, state=app.state)
+                with app.state.sessionmaker() as session:
                     assistant.warm_up(session)
-                request.app.state.assistant = assistant
+                app.state.assistant = assistant
     return assistant  # type: ignore[no-any-return]
+
+
+def warm_up_in_background(app: FastAPI) -> threading.Thread:
+    """Build the assistant right after start-up, so the first usager does not wait for a model to train."""
+
+    def run() -> None:
+        try:
+            ensure_assistant(app)
+        except Exception:  # the first request retries and reports the error to its caller
+            log.exception("préparation de l'assistant impossible au démarrage")
+
+    thread = threading.Thread(target=run, name="assistant-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def get_assistant(request: Request) -> Assistant:
+    return ensure_assistant(request.app)
 
 
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]

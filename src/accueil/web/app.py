@@ -120,6 +120,8 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
         *livechat.routers(),
     ):
         app.include_router(router)
+    if prepare and settings.environment != "test":  # the NLU model trains now, not while a usager waits
+        app.state.warm_up = assistant_api.warm_up_in_background(app)
     return app
 
 
