@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from accueil.bootstrap import DEFAULT_DEMO_PASSWORD, prepare_database
 from accueil.core.config import Settings
 from accueil.core.database import make_engine
+from accueil.understanding.registry import ModelRegistry
 from accueil.web.app import create_app
 
 PG_ENV = "ACCUEIL_TEST_POSTGRES_URL"
@@ -156,3 +157,13 @@ def bearer(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> dic
 @pytest.fixture
 def tmp_data(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder with a trained NLU model, kept in pytest's cache between runs (trained once per machine).
+    Servers started by tests point ACCUEIL_NLU_MODEL_DIR at it, so none of them trains at start-up."""
+    cache = getattr(request.config, "cache", None)
+    root = cache.mkdir("accueil-assistant-nlu") if cache is not None else tmp_path_factory.mktemp("nlu")
+    ModelRegistry(root, poll_seconds=3600).engine()
+    return root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -65,7 +66,7 @@ class Server:
     def ws_base(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout_s: float = 90.0) -> Server:
+    def start(self, timeout_s: float = 240.0) -> Server:
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "accueil.web.app:app_from_env",
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", *self.extra_args,
@@ -75,8 +76,10 @@ class Server:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1):
-                    return self
+                with urllib.request.urlopen(f"{self.base}/readyz", timeout=1) as response:
+                    if json.load(response).get("assistant") != "en_preparation":  # start-up work done
+                        return self
+                time.sleep(0.2)
             except OSError:
                 if self.process.poll() is not None:
                     message = f"server on port {self.port} exited ({self.process.returncode}); see {self.log}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +21,8 @@ from accueil.understanding.registry import ModelRegistry
 
 
 @pytest.fixture(scope="session")
-def nlu(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> RegistryUnderstanding:
-    cache = getattr(request.config, "cache", None)  # kept between runs: trained once per machine
-    root = cache.mkdir("accueil-assistant-nlu") if cache is not None else tmp_path_factory.mktemp("nlu")
-    registry = ModelRegistry(root, poll_seconds=3600)
+def nlu(nlu_model_dir: Path) -> RegistryUnderstanding:
+    registry = ModelRegistry(nlu_model_dir, poll_seconds=3600)
     registry.engine()
     return RegistryUnderstanding(registry)
 

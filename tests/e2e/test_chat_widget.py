@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from accueil.understanding.registry import ModelRegistry
-
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
@@ -33,13 +31,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
+def server(tmp_path_factory: pytest.TempPathFactory, nlu_model_dir: Path) -> Iterator[tuple[str, Path]]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("chromium absent (/usr/bin/chromium) : test navigateur non exécuté")
     data = tmp_path_factory.mktemp("e2e-chat")
-    cache = getattr(request.config, "cache", None)
-    models = cache.mkdir("accueil-assistant-nlu") if cache is not None else data / "models"
-    ModelRegistry(models, poll_seconds=3600).engine()  # trained here if needed, not while a page waits
+    models = nlu_model_dir  # trained by the fixture, not while a page waits
     port = _free_port()
     env = {**os.environ, "ACCUEIL_DATA_DIR": str(data), "ACCUEIL_DATABASE_URL": f"sqlite:///{data}/e2e.sqlite3",
            "ACCUEIL_NLU_MODEL_DIR": str(models), "ACCUEIL_DEMO_DATA": "false", "ACCUEIL_LOG_LEVEL": "WARNING",

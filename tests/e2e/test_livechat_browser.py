@@ -18,7 +18,6 @@ from tests.livechat.clone import live_settings  # noqa: F401  (fixture)
 
 from accueil.bootstrap import DEFAULT_DEMO_PASSWORD
 from accueil.core.config import Settings
-from accueil.understanding.registry import ModelRegistry
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -30,21 +29,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 def server(
     live_settings: Settings,  # noqa: F811
     tmp_path: Path,
-    request: pytest.FixtureRequest,
+    nlu_model_dir: Path,
 ) -> Iterator[tuple[Server, Path]]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("chromium absent (/usr/bin/chromium) : test navigateur non exécuté")
     if not live_settings.is_sqlite:
         pytest.skip("le test navigateur tourne sur SQLite (le multi-processus couvre PostgreSQL)")
-    cache = getattr(request.config, "cache", None)
-    models = cache.mkdir("accueil-assistant-nlu") if cache is not None else tmp_path / "models"
-    ModelRegistry(models, poll_seconds=3600).engine()  # trained here if needed, not while a page waits
     env = server_env(
         database_url=live_settings.effective_database_url,
         data_dir=live_settings.data_dir,
         redis_url="",
         routing_file=always_open_routing(tmp_path / "routing.yaml"),
-        ACCUEIL_NLU_MODEL_DIR=str(models),
+        ACCUEIL_NLU_MODEL_DIR=str(nlu_model_dir),
     )
     running = Server(free_port(), env, log=tmp_path / "server.log").start()
     yield running, live_settings.data_dir / "archive"

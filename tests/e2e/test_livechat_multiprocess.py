@@ -31,12 +31,17 @@ pytestmark = [
 
 
 @pytest.fixture
-def servers(live_settings: Settings, tmp_path: Path) -> Iterator[tuple[Server, Server]]:  # noqa: F811
+def servers(
+    live_settings: Settings,  # noqa: F811
+    tmp_path: Path,
+    nlu_model_dir: Path,
+) -> Iterator[tuple[Server, Server]]:
     env = server_env(
         database_url=live_settings.effective_database_url,
         data_dir=live_settings.data_dir,
         redis_url=REDIS_URL,
         routing_file=always_open_routing(tmp_path / "routing.yaml"),
+        ACCUEIL_NLU_MODEL_DIR=str(nlu_model_dir),
     )
     a = Server(free_port(), env, log=tmp_path / "a.log").start()
     b = Server(free_port(), env, log=tmp_path / "b.log").start()
@@ -163,7 +168,7 @@ async def _scenario(a: Server, b: Server) -> None:
                 json={"text": f"agent {n}", "client_id": f"a{n}"},
                 headers=agent_headers,
             )
-        b.start()
+        await asyncio.to_thread(b.start)  # the event loop keeps serving the open sockets meanwhile
         resumed = await Client(f"{b.ws_base}/api/v1/livechat/ws/usager?token={usagers[0]['token']}").open(after=last_id)
         resumed.messages = dict(first.messages)  # the client keeps what it had
         await resumed.wait(lambda e: e["type"] == "state")

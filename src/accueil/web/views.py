@@ -121,4 +121,15 @@ def readyz(request: Request) -> Response:
             connection.execute(text("SELECT 1"))
     except Exception:
         return JSONResponse({"statut": "indisponible", "base_de_donnees": "injoignable"}, status_code=503)
-    return JSONResponse({"statut": "pret", "base_de_donnees": "ok"})
+    return JSONResponse({"statut": "pret", "base_de_donnees": "ok", "assistant": _assistant_state(request)})
+
+
+def _assistant_state(request: Request) -> str:
+    """pret: built; en_preparation: the start-up warm-up is running (model training on a first install);
+    a_la_demande: built by the first conversation (no warm-up); erreur: the warm-up failed (see the logs)."""
+    if getattr(request.app.state, "assistant", None) is not None:
+        return "pret"
+    warm_up = getattr(request.app.state, "warm_up", None)
+    if warm_up is None:
+        return "a_la_demande"
+    return "en_preparation" if warm_up.is_alive() else "erreur"
