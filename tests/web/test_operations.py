@@ -14,7 +14,7 @@ from tests.conftest import bearer, login
 
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"statut": "ok"}
-    assert client.get("/readyz").json() == {"statut": "pret", "base_de_donnees": "ok"}
+    assert client.get("/readyz").json() == {"statut": "pret", "base_de_donnees": "ok", "assistant": "a_la_demande"}
 
 
 def test_openapi_is_served_with_local_assets(client: TestClient) -> None:
