@@ -69,6 +69,18 @@ def _drop_postgres_database(url: str, admin_url: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """An empty throw-away PostgreSQL database (no migration), dropped afterwards; skipped without PostgreSQL."""
+    if not os.environ.get(PG_ENV):
+        pytest.skip(f"PostgreSQL absent : définir {PG_ENV} pour ce test")
+    url, admin_url = _postgres_database()
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(url, admin_url)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

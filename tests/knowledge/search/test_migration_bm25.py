@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from accueil.core.database import make_engine
 from accueil.core.migrate import alembic_config
 from accueil.knowledge.search.analysis import analysed_text
 
-PG_ENV = "ACCUEIL_TEST_POSTGRES_URL"
 
-
-@pytest.fixture()
-def pg_url() -> Iterator[str]:
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        pytest.skip(f"PostgreSQL absent : définir {PG_ENV} pour ce test")
-    name = f"accueil_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_existing_rows_get_their_terms(pg_url: str) -> None:
+def test_existing_rows_get_their_terms(empty_postgres_url: str) -> None:
+    pg_url = empty_postgres_url
     engine = make_engine(pg_url)
     try:
         with engine.begin() as connection:
