@@ -12,13 +12,11 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from accueil.core.errors import Forbidden, Unauthenticated
-from accueil.identity import service as identity
 from accueil.identity.access import Actor
 from accueil.identity.choices import Role
 from accueil.livechat.runtime import LiveRuntime, runtime_of
 from accueil.livechat.tokens import read_usager_token
-from accueil.web.deps import LoginRequired, session_token
+from accueil.web.deps import ensure_actor, resolve_actor
 
 
 def get_runtime(request: Request) -> LiveRuntime:
@@ -26,20 +24,7 @@ def get_runtime(request: Request) -> LiveRuntime:
 
 
 def live_actor(request: Request) -> Actor | None:
-    token, _ = session_token(request)
-    if not token:
-        request.state.actor = None
-        return None
-    cache = request.app.state.actor_cache
-    actor = cache.get(token)
-    if actor is None:
-        with request.app.state.sessionmaker() as session:
-            user = identity.resolve_session(session, token)
-            actor = identity.actor_for(session, user) if user is not None else None
-        if actor is not None:
-            cache.put(token, actor)
-    request.state.actor = actor
-    return actor
+    return resolve_actor(request)  # a short session of its own: the route's unit of work is its only connection
 
 
 OptionalLiveActor = Annotated[Actor | None, Depends(live_actor)]
@@ -47,13 +32,7 @@ OptionalLiveActor = Annotated[Actor | None, Depends(live_actor)]
 
 def live_roles(*roles: str) -> Callable[[Request, Actor | None], Awaitable[Actor]]:
     async def dependency(request: Request, actor: OptionalLiveActor) -> Actor:
-        if actor is None:
-            if request.url.path.startswith("/api/"):
-                raise Unauthenticated()
-            raise LoginRequired()
-        if not actor.has_role(*roles):
-            raise Forbidden()
-        return actor
+        return ensure_actor(request, actor, roles)
 
     return dependency
 

@@ -43,28 +43,46 @@ def session_token(request: Request) -> tuple[str | None, bool]:
     return request.cookies.get(SESSION_COOKIE), False
 
 
-def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+def resolve_actor(request: Request, session: Session | None = None) -> Actor | None:
+    """The logged-in actor, from the login cache when it can; without `session`, a short one is opened and
+    closed here (routes that run their own unit of work then hold a single database connection)."""
     token, _ = session_token(request)
     cache = request.app.state.actor_cache
     actor = cache.get(token) if token else None
-    if actor is None:
-        user = resolve_session(session, token)
-        actor = actor_for(session, user) if user is not None else None
-        if actor is not None and token:
+    if actor is None and token:
+        if session is None:
+            with request.app.state.sessionmaker() as own:
+                user = resolve_session(own, token)
+                actor = actor_for(own, user) if user is not None else None
+        else:
+            user = resolve_session(session, token)
+            actor = actor_for(session, user) if user is not None else None
+        if actor is not None:
             cache.put(token, actor)
     request.state.actor = actor
     return actor
 
 
+def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    return resolve_actor(request, session)
+
+
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
-async def current_actor(request: Request, actor: OptionalActor) -> Actor:
+def ensure_actor(request: Request, actor: Actor | None, roles: tuple[str, ...] = ()) -> Actor:
+    """The actor, or the French error an anonymous (401 / login page) or unauthorised (403) caller gets."""
     if actor is None:
         if request.url.path.startswith("/api/"):
             raise Unauthenticated()
         raise LoginRequired()
+    if roles and not actor.has_role(*roles):
+        raise Forbidden()
     return actor
+
+
+async def current_actor(request: Request, actor: OptionalActor) -> Actor:
+    return ensure_actor(request, actor)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
