@@ -66,7 +66,6 @@ def _strip_elision(word: str) -> tuple[str, int]:
     return word, 0
 
 
-@lru_cache(maxsize=200_000)
 def term_of(word: str, *, acronyms: bool = True) -> str | None:
     """The index term of one word, or None for a stop word or a lone letter."""
     folded = _APOSTROPHES.sub("", fold(word))
